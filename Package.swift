@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "cellscribe",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cellscribe", targets: ["cellscribe"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // C shims over libtiff and libpng: error capture, in-memory I/O, and libpng's setjmp handling,
+        // none of which can be expressed safely in Swift.
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [.linkedLibrary("tiff"), .linkedLibrary("png16"), .linkedLibrary("z")]
+        ),
+        // The image model: Image (C,[Z,]Y,X) Float32, LabelImage, statistics, normalisation, components.
+        .target(name: "Imaging"),
+        // Readers and writers: TIFF/OME-TIFF, PNG, NPY/NPZ, ImageJ ROI zip.
+        .target(
+            name: "ImageFormats",
+            dependencies: [
+                "Imaging", "CImageCodecs",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        // The command-line interface as a library so its formatting and help can be tested.
+        .target(
+            name: "CellScribeCLI",
+            dependencies: [
+                "Imaging", "ImageFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "cellscribe", dependencies: ["CellScribeCLI"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        // Tests read committed fixtures from Tests/Fixtures (see its PROVENANCE.md) by path.
+        .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "Imaging"]),
+        .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

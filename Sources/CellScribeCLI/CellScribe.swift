@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `cellscribe` command.
+public struct CellScribe: ParsableCommand {
+    public static let version = "0.1.0"
+    public static let configuration = CommandConfiguration(
+        commandName: "cellscribe",
+        abstract: "Interactive cell segmentation from scribbles, on the CPU.",
+        version: version,
+        subcommands: []
+    )
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import CellScribeCLI
+
+CellScribe.main()
