@@ -18,9 +18,10 @@ enum PNGCodec {
     static func decode(_ data: Data, source: String, limits: ReadLimits) throws -> DecodedRaster {
         try precheckHeader(data, source: source, limits: limits)
         var readLimits = cs_png_read_limits(
-            max_width: UInt32(min(limits.maxSamples, 0x7FFF_FFFF)),
-            max_height: UInt32(min(limits.maxSamples, 0x7FFF_FFFF)),
-            max_chunk_bytes: min(8 << 20, max(limits.maxDecodedBytes, 0)))
+            max_width: UInt32(clamping: min(limits.maxSamples, 0x7FFF_FFFF)),
+            max_height: UInt32(clamping: min(limits.maxSamples, 0x7FFF_FFFF)),
+            // libpng reads 0 as "no limit", so the bound is at least 1 byte.
+            max_chunk_bytes: max(1, min(8 << 20, limits.maxDecodedBytes)))
         var info = cs_png_info()
         let headerStatus = data.withUnsafeBytes { raw in
             cs_png_read(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &readLimits, &info, nil, 0)
