@@ -2,9 +2,10 @@ import Foundation
 import Imaging
 
 extension ROIZipCodec {
-    /// The largest image extent whose pixel-corner coordinates the int16 bounds can carry: ImageJ stores
-    /// values above 32767 wrapped and unwraps those below -5000, so 65536 - 5000 is the ceiling.
-    static let maxEncodableExtent = 65536 + ROILayout.minimumCoordinate
+    /// The largest image extent whose pixel-corner coordinates (up to the extent itself) the int16 bounds
+    /// can carry: values above 32767 are stored wrapped and readers unwrap those below -5000, so 60535
+    /// (stored as -5001) is the last coordinate that reads back.
+    static let maxEncodableExtent = 65535 + ROILayout.minimumCoordinate
 
     /// A RoiManager zip with one traced (type 8) ROI per label of the 2D `labels`, ascending by label:
     /// the outer outline of the label's largest 4-connected piece, along pixel edges, corner vertices only,
@@ -13,8 +14,9 @@ extension ROIZipCodec {
     /// when two ROIs share a centre.
     ///
     /// Decoding the result and rasterising it at the image's size gives back `labels` exactly when every
-    /// label is one hole-free 4-connected piece. Throws `unsupported` for 3D label images and images
-    /// larger than 60536 pixels a side, `writeFailed` when the archive cannot be assembled.
+    /// label is one hole-free 4-connected piece and the labels are 1...n; other label values come back
+    /// renumbered 1...n in ascending order (a ROI zip stores outlines, not label values). Throws `unsupported` for 3D label images and images
+    /// larger than 60535 pixels a side, `writeFailed` when the archive cannot be assembled.
     static func encode(_ labels: LabelImage, path: String) throws -> Data {
         guard !labels.isVolume else {
             throw ImageFormatsError.unsupported(

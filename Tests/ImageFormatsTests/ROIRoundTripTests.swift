@@ -129,3 +129,18 @@ func tracedOutlinesRoundTripExactly(index: Int) throws {
         #expect(source == "v.zip" && format == .imagejROIZip)
     }
 }
+
+@Test func boundsAboveInt16RoundTripUpToTheLargestEncodableExtent() throws {
+    // A 1-pixel-high strip along the right end of a 60535-wide image: right bound 60535 is stored
+    // wrapped as -5001 and must read back; one pixel wider is refused.
+    let width = ROIZipCodec.maxEncodableExtent
+    var labels = try LabelImage(zerosWithShape: [1, width])
+    labels.labels[width - 3] = 7
+    labels.labels[width - 2] = 7
+    labels.labels[width - 1] = 7
+    let (set, back) = try roundTrip(labels)
+    #expect(set.rois[0].bounds == ROIRect(x: Double(width - 3), y: 0, width: 3, height: 1))
+    #expect(back.labels[(width - 3)...] == [1, 1, 1])
+    let tooWide = try LabelImage(zerosWithShape: [1, width + 1])
+    #expect(throws: ImageFormatsError.self) { try ROIZipCodec.encode(tooWide, path: "w.zip") }
+}
