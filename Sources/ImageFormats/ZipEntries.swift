@@ -6,8 +6,23 @@ import ZIPFoundation
 enum ZipEntries {
     /// Paths of the file entries, or nil when `data` is not a readable zip archive.
     static func names(in data: Data) -> [String]? {
-        guard let archive = try? Archive(data: data, accessMode: .read) else { return nil }
+        guard let (archive, file) = try? openForReading(data) else { return nil }
+        defer { try? FileManager.default.removeItem(at: file) }
         return archive.filter { $0.type == .file }.map(\.path)
+    }
+
+    /// Opens `data` as an archive backed by a temporary file. ZIPFoundation's in-memory reader traps on
+    /// corrupted archives (a range check fails inside it); its file-backed reader fails with an error.
+    /// The caller removes the returned file.
+    private static func openForReading(_ data: Data) throws -> (Archive, URL) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-\(UUID().uuidString).zip")
+        try data.write(to: file)
+        do {
+            return (try Archive(url: file, accessMode: .read), file)
+        } catch {
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
     }
 
     /// The contents of the file entries accepted by `include`, in archive order.
@@ -16,11 +31,13 @@ enum ZipEntries {
         include: (String) -> Bool = { _ in true }
     ) throws -> [(name: String, bytes: Data)] {
         let archive: Archive
+        let file: URL
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            (archive, file) = try openForReading(data)
         } catch {
             throw ImageFormatsError.corrupt(source: source, format: format, reason: "not a readable zip archive")
         }
+        defer { try? FileManager.default.removeItem(at: file) }
         var out: [(name: String, bytes: Data)] = []
         var total = 0
         var entryCount = 0
