@@ -89,7 +89,7 @@ struct TIFFCorruptTests {
     ])
     func corruptedBytesNeverCrash(_ file: String) throws {
         let whole = try TIFFFixture.data(file)
-        var rng = TIFFFuzzRandom(seed: UInt64(whole.count))
+        var rng = SeededGenerator(seed: UInt64(whole.count))
         for _ in 0..<300 {
             var bytes = [UInt8](whole)
             for _ in 0..<3 {
@@ -98,18 +98,5 @@ struct TIFFCorruptTests {
             }
             _ = try? decode(Data(bytes), limits: ReadLimits(maxDecodedBytes: 1 << 24, maxSamples: 1 << 22))
         }
-    }
-}
-
-/// A tiny deterministic generator so the fuzz test is reproducible.
-struct TIFFFuzzRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
