@@ -1,78 +1,59 @@
 import Foundation
 import ZIPFoundation
 
-/// Reading and writing zip archives in memory, guarded against zip bombs: entry count and the total
-/// number of decompressed bytes are counted while inflating, not trusted from the headers.
+/// Reading and writing zip archives in memory. Reading goes through `ZipDirectory` (every offset and size
+/// checked, entry count and total decompressed size limited before anything is inflated); writing uses
+/// ZIPFoundation.
 enum ZipEntries {
     /// Paths of the file entries, or nil when `data` is not a readable zip archive.
     static func names(in data: Data) -> [String]? {
-        guard let (archive, file) = try? openForReading(data) else { return nil }
-        defer { try? FileManager.default.removeItem(at: file) }
-        return archive.filter { $0.type == .file }.map(\.path)
-    }
-
-    /// Opens `data` as an archive backed by a temporary file. ZIPFoundation's in-memory reader traps on
-    /// corrupted archives (a range check fails inside it); its file-backed reader fails with an error.
-    /// The caller removes the returned file.
-    private static func openForReading(_ data: Data) throws -> (Archive, URL) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-\(UUID().uuidString).zip")
-        try data.write(to: file)
-        do {
-            return (try Archive(url: file, accessMode: .read), file)
-        } catch {
-            try? FileManager.default.removeItem(at: file)
-            throw error
-        }
+        (try? ZipDirectory(data, maxEntries: .max))?.files.map(\.name)
     }
 
     /// The contents of the file entries accepted by `include`, in archive order.
+    ///
+    /// Throws `corrupt` naming the archive and entry when something is damaged, `unsupported` for encrypted
+    /// entries and compression methods other than stored and deflate, and `tooLarge` when the entries
+    /// accepted would exceed `limits.maxArchiveEntries` or `limits.maxArchiveBytes` (checked from the
+    /// directory before inflating; inflating never writes more than an entry states).
     static func read(
         _ data: Data, source: String, format: FileFormat, limits: ReadLimits,
         include: (String) -> Bool = { _ in true }
     ) throws -> [(name: String, bytes: Data)] {
-        let archive: Archive
-        let file: URL
         do {
-            (archive, file) = try openForReading(data)
-        } catch {
-            throw ImageFormatsError.corrupt(source: source, format: format, reason: "not a readable zip archive")
-        }
-        defer { try? FileManager.default.removeItem(at: file) }
-        var out: [(name: String, bytes: Data)] = []
-        var total = 0
-        var entryCount = 0
-        for entry in archive where entry.type == .file && include(entry.path) {
-            entryCount += 1
-            guard entryCount <= limits.maxArchiveEntries else {
+            let directory = try ZipDirectory(data, maxEntries: limits.maxArchiveEntries)
+            let wanted = directory.files.filter { include($0.name) }
+            guard wanted.count <= limits.maxArchiveEntries else {
                 throw ImageFormatsError.tooLarge(
-                    source: source, what: "archive entries", requested: entryCount, limit: limits.maxArchiveEntries)
+                    source: source, what: "archive entries", requested: wanted.count, limit: limits.maxArchiveEntries)
             }
-            var bytes = Data()
-            do {
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    total += chunk.count
-                    guard total <= limits.maxArchiveBytes else {
-                        throw ImageFormatsError.tooLarge(
-                            source: source, what: "decompressed archive bytes", requested: total,
-                            limit: limits.maxArchiveBytes)
-                    }
-                    bytes.append(chunk)
+            var total = 0
+            for entry in wanted {
+                let (sum, overflow) = total.addingReportingOverflow(entry.uncompressedSize)
+                total = overflow ? .max : sum
+                guard total <= limits.maxArchiveBytes else {
+                    throw ImageFormatsError.tooLarge(
+                        source: source, what: "decompressed archive bytes", requested: total, limit: limits.maxArchiveBytes)
                 }
-            } catch let error as ImageFormatsError {
-                throw error
-            } catch {
-                throw ImageFormatsError.corrupt(
-                    source: source, format: format, reason: "entry '\(entry.path)' cannot be decompressed (\(error))")
             }
-            out.append((entry.path, bytes))
+            return try wanted.map { (name: $0.name, bytes: try directory.contents(of: $0)) }
+        } catch let failure as ZipDirectory.Failure {
+            switch failure {
+            case .corrupt(let reason):
+                throw ImageFormatsError.corrupt(source: source, format: format, reason: reason)
+            case .unsupported(let feature):
+                throw ImageFormatsError.unsupported(source: source, format: format, feature: feature)
+            }
         }
-        return out
     }
 
-    /// A zip archive holding `entries` in order, deflated when `compress` is true.
+    /// A zip archive holding `entries` in order, deflated when `compress` is true. ZIPFoundation assembles
+    /// it in a temporary file (its in-memory writer is deprecated), which is removed afterwards.
     static func write(_ entries: [(name: String, bytes: Data)], compress: Bool, path: String) throws -> Data {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: file) }
         do {
-            let archive = try Archive(data: Data(), accessMode: .create)
+            let archive = try Archive(url: file, accessMode: .create)
             for (name, bytes) in entries {
                 try archive.addEntry(
                     with: name, type: .file, uncompressedSize: Int64(bytes.count),
@@ -81,14 +62,9 @@ enum ZipEntries {
                     bytes.subdata(in: Int(position)..<Int(position) + size)
                 }
             }
-            guard let data = archive.data else {
-                throw ImageFormatsError.writeFailed(path: path, reason: "the zip archive could not be assembled")
-            }
-            return data
-        } catch let error as ImageFormatsError {
-            throw error
+            return try Data(contentsOf: file)
         } catch {
-            throw ImageFormatsError.writeFailed(path: path, reason: "zip: \(error)")
+            throw ImageFormatsError.writeFailed(path: path, reason: "the zip archive could not be assembled (\(error))")
         }
     }
 }
