@@ -9,11 +9,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
-        // C shims over libtiff and libpng: error capture, in-memory I/O, and libpng's setjmp handling,
-        // none of which can be expressed safely in Swift.
+        // C shims over libtiff, libpng and zlib: error capture, in-memory I/O, and libpng's setjmp
+        // handling, none of which can be expressed safely in Swift.
         .target(
             name: "CImageCodecs",
             linkerSettings: [.linkedLibrary("tiff"), .linkedLibrary("png16"), .linkedLibrary("z")]
@@ -23,10 +22,7 @@ let package = Package(
         // Readers and writers: TIFF/OME-TIFF, PNG, NPY/NPZ, ImageJ ROI zip.
         .target(
             name: "ImageFormats",
-            dependencies: [
-                "Imaging", "CImageCodecs",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            dependencies: ["Imaging", "CImageCodecs"]
         ),
         // The command-line interface as a library so its formatting and help can be tested.
         .target(

@@ -72,6 +72,35 @@ cs_zip_inflate_status cs_zip_inflate_raw(const uint8_t *src, size_t src_size, ui
     return status;
 }
 
+size_t cs_zip_deflate_bound(size_t size) {
+    // zlib's own bound for one call, plus the per-piece block overhead when the input is fed in pieces.
+    return size + size / 1000 + (size / piece + 1) * 64 + 64;
+}
+
+size_t cs_zip_deflate_raw(const uint8_t *src, size_t src_size, uint8_t *dst, size_t dst_capacity) {
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return 0;
+    size_t in_used = 0, out_used = 0;
+    int ret = Z_OK;
+    while (ret == Z_OK) {
+        z.next_in = (Bytef *)(src + in_used);
+        z.avail_in = (uInt)min_size(src_size - in_used, piece);
+        z.next_out = dst + out_used;
+        z.avail_out = (uInt)min_size(dst_capacity - out_used, piece);
+        uInt in_before = z.avail_in, out_before = z.avail_out;
+        int flush = in_used + z.avail_in == src_size ? Z_FINISH : Z_NO_FLUSH;
+        ret = deflate(&z, flush);
+        in_used += in_before - z.avail_in;
+        out_used += out_before - z.avail_out;
+        if (ret == Z_BUF_ERROR || (ret == Z_OK && in_before == z.avail_in && out_before == z.avail_out)) {
+            ret = Z_BUF_ERROR;  // no room left: the caller's buffer was too small
+        }
+    }
+    deflateEnd(&z);
+    return ret == Z_STREAM_END ? out_used : 0;
+}
+
 uint32_t cs_zip_crc32(const uint8_t *data, size_t size) {
     uLong crc = crc32(0L, Z_NULL, 0);
     while (size > 0) {

@@ -4,8 +4,8 @@ import Foundation
 /// A read-only view of a zip archive held in memory: its central directory, parsed with every offset and
 /// size checked against the bytes actually present, and the contents of single entries.
 ///
-/// CellScribe reads zips itself (over zlib) rather than through ZIPFoundation because damaged archives
-/// must fail quickly with a reason: ZIPFoundation's reader traps on some and loops forever on others.
+/// CellScribe reads zips itself, over zlib, because damaged archives must fail quickly with a reason: the
+/// Swift zip package it used before trapped on some damaged archives and looped forever on others.
 /// Supports stored and deflated entries and Zip64 (NumPy writes `.npz` entries with Zip64 extra fields).
 struct ZipDirectory {
     /// One file or folder listed in the central directory.

@@ -1,9 +1,8 @@
 import Foundation
-import ZIPFoundation
 
-/// Reading and writing zip archives in memory. Reading goes through `ZipDirectory` (every offset and size
-/// checked, entry count and total decompressed size limited before anything is inflated); writing uses
-/// ZIPFoundation.
+/// Reading and writing zip archives in memory: reading through `ZipDirectory` (every offset and size
+/// checked, entry count and total decompressed size limited before anything is inflated), writing
+/// through `ZipWriter`.
 enum ZipEntries {
     /// Paths of the file entries, or nil when `data` is not a readable zip archive.
     static func names(in data: Data) -> [String]? {
@@ -47,24 +46,17 @@ enum ZipEntries {
         }
     }
 
-    /// A zip archive holding `entries` in order, deflated when `compress` is true. ZIPFoundation assembles
-    /// it in a temporary file (its in-memory writer is deprecated), which is removed afterwards.
+    /// A zip archive holding `entries` in order, deflated when `compress` is true (an entry that does not
+    /// shrink is stored). Throws `writeFailed` for archives that would need Zip64 (over 4 GiB or 65 535 entries).
     static func write(_ entries: [(name: String, bytes: Data)], compress: Bool, path: String) throws -> Data {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-\(UUID().uuidString).zip")
-        defer { try? FileManager.default.removeItem(at: file) }
         do {
-            let archive = try Archive(url: file, accessMode: .create)
+            var writer = ZipWriter()
             for (name, bytes) in entries {
-                try archive.addEntry(
-                    with: name, type: .file, uncompressedSize: Int64(bytes.count),
-                    compressionMethod: compress ? .deflate : .none
-                ) { position, size in
-                    bytes.subdata(in: Int(position)..<Int(position) + size)
-                }
+                try writer.add(name: name, bytes: bytes, compress: compress)
             }
-            return try Data(contentsOf: file)
-        } catch {
-            throw ImageFormatsError.writeFailed(path: path, reason: "the zip archive could not be assembled (\(error))")
+            return try writer.finish()
+        } catch let failure as ZipWriter.Failure {
+            throw ImageFormatsError.writeFailed(path: path, reason: "zip: \(failure.reason)")
         }
     }
 }
