@@ -24,16 +24,18 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let reports = files.map { FileReport(url: URL(fileURLWithPath: $0), limits: limits.readLimits) }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
-        } else {
-            print(reports.map(\.text).joined(separator: "\n\n"))
-        }
+        print(try Self.render(reports, json: json))
         if reports.contains(where: { $0.error != nil }) { throw ExitCode(1) }
+    }
+
+    /// The text blocks separated by blank lines, or a pretty-printed JSON array with sorted keys.
+    static func render(_ reports: [FileReport], json: Bool) throws -> String {
+        guard json else { return reports.map(\.text).joined(separator: "\n\n") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(reports), as: UTF8.self)
     }
 }
 

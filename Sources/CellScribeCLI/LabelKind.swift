@@ -3,16 +3,17 @@ import Imaging
 
 /// Whether a single-channel integer raster is an intensity image, an instance label image or a binary mask.
 ///
-/// Files do not say which they are, so `info` decides from content: two distinct values make a binary mask;
-/// otherwise a label image is one where almost every pair of touching foreground pixels shares its value
-/// (instances are flat regions), which intensity images, noisy by nature, never show.
+/// Files do not say which they are, so `info` decides from content: two distinct values (one of them 0) make
+/// a binary mask; otherwise a label image is one whose values each form about one connected piece
+/// (instances are flat regions), which intensity images, where each grey level is scattered, never show.
 enum LabelKind: Equatable {
     case image
     case labelImage(LabelImage)
     case binaryMask(LabelImage)
 
-    /// Pairs of touching foreground pixels that must share a value for a label image.
-    static let flatFraction = 0.9
+    /// Most connected pieces of equal value per distinct non-zero value that a label image may have.
+    /// Instances are mostly one piece each; in an intensity image every grey level is scattered in many.
+    static let maxPiecesPerValue = 1.5
 
     var name: String {
         switch self {
@@ -39,32 +40,16 @@ enum LabelKind: Equatable {
             if distinct.count > 2 { break }
         }
         if distinct.count <= 2, distinct.contains(0) { return .binaryMask(labels) }
-        return flatness(labels) >= flatFraction ? .labelImage(labels) : .image
+        return looksLikeInstances(labels) ? .labelImage(labels) : .image
     }
 
-    /// Fraction of horizontally or vertically touching pairs, at least one non-zero, that are equal.
-    static func flatness(_ labels: LabelImage) -> Double {
-        let (h, w) = (labels.height, labels.width)
-        var equal = 0
-        var total = 0
-        labels.labels.withUnsafeBufferPointer { v in
-            for z in 0..<labels.depth {
-                for y in 0..<h {
-                    let row = (z * h + y) * w
-                    for x in 0..<w {
-                        let a = v[row + x]
-                        if x + 1 < w {
-                            let b = v[row + x + 1]
-                            if a != 0 || b != 0 { total += 1; if a == b { equal += 1 } }
-                        }
-                        if y + 1 < h {
-                            let b = v[row + w + x]
-                            if a != 0 || b != 0 { total += 1; if a == b { equal += 1 } }
-                        }
-                    }
-                }
-            }
+    /// True when the pieces of equal value (8/26-connected) number at most `maxPiecesPerValue` per
+    /// distinct non-zero value.
+    static func looksLikeInstances(_ labels: LabelImage) -> Bool {
+        let values = Set(labels.labels).subtracting([0]).count
+        guard values > 0, let pieces = try? labels.connectedComponents(connectivity: .full).instanceCount else {
+            return false
         }
-        return total == 0 ? 0 : Double(equal) / Double(total)
+        return Double(pieces) <= maxPiecesPerValue * Double(values)
     }
 }
