@@ -24,6 +24,10 @@ let package = Package(
             name: "ImageFormats",
             dependencies: ["Imaging", "CImageCodecs"]
         ),
+        // oneDNN's C API (Debian libdnnl-dev) and the OpenMP calls that size its thread pool.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        // The compute engine: tensors in oneDNN layouts, autodiff, ops, optimisers, model files.
+        .target(name: "Tensors", dependencies: ["CDNNL"]),
         // The command-line interface as a library so its formatting and help can be tested.
         .target(
             name: "CellScribeCLI",
@@ -36,6 +40,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         // Tests read committed fixtures from Tests/Fixtures (see its PROVENANCE.md) by path.
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "Imaging"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,85 @@
+import CDNNL
+
+/// A oneDNN memory descriptor: the shape of a tensor and how its elements are laid out in memory (plain
+/// row-major, or a blocked format such as nChw16c that a primitive chose).
+public struct MemoryDescriptor: @unchecked Sendable, Equatable {
+    var raw: dnnl_memory_desc_t
+
+    init(raw: dnnl_memory_desc_t) { self.raw = raw }
+
+    /// Plain row-major Float32 memory of `shape` (NCHW, NCDHW, or any rank 1...6).
+    public static func plain(_ shape: [Int]) -> MemoryDescriptor {
+        make(shape, tag: plainTag(rank: shape.count))
+    }
+
+    /// Float32 of `shape` in whatever layout the primitive prefers.
+    static func any(_ shape: [Int]) -> MemoryDescriptor {
+        make(shape, tag: dnnl_format_tag_any)
+    }
+
+    /// Float32 of `shape` with a given format tag.
+    static func make(_ shape: [Int], tag: dnnl_format_tag_t) -> MemoryDescriptor {
+        var md = dnnl_memory_desc_t()
+        var dims = shape.map { dnnl_dim_t($0) }
+        let status = dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), &dims, dnnl_f32, tag)
+        precondition(status == dnnl_success, "invalid tensor shape \(shape)")
+        return MemoryDescriptor(raw: md)
+    }
+
+    static func plainTag(rank: Int) -> dnnl_format_tag_t {
+        switch rank {
+        case 1: dnnl_a
+        case 2: dnnl_ab
+        case 3: dnnl_abc
+        case 4: dnnl_abcd
+        case 5: dnnl_abcde
+        default: dnnl_abcdef
+        }
+    }
+
+    /// Extents, outermost first.
+    public var shape: [Int] {
+        Self.prefix(raw.dims, Int(raw.ndims)).map { Int($0) }
+    }
+
+    /// Bytes the layout occupies (blocked formats may pad channels).
+    public var byteCount: Int {
+        withUnsafePointer(to: raw) { Int(dnnl_memory_desc_get_size($0)) }
+    }
+
+    /// True for the plain row-major layout.
+    public var isPlain: Bool { self == .plain(shape) }
+
+    public static func == (lhs: MemoryDescriptor, rhs: MemoryDescriptor) -> Bool {
+        withUnsafePointer(to: lhs.raw) { l in withUnsafePointer(to: rhs.raw) { r in dnnl_memory_desc_equal(l, r) != 0 } }
+    }
+
+    /// A compact string that identifies shape and layout, for primitive cache keys.
+    var key: String {
+        guard raw.format_kind == dnnl_blocked else { return "\(shape)~k\(raw.format_kind.rawValue)" }
+        let rank = Int(raw.ndims)
+        let blocking = raw.format_desc.blocking
+        let strides = Self.prefix(blocking.strides, rank)
+        let blocks = Self.prefix(blocking.inner_blks, Int(blocking.inner_nblks))
+        let indices = Self.prefix(blocking.inner_idxs, Int(blocking.inner_nblks))
+        return "\(shape)~\(strides)~\(blocks)~\(indices)~\(raw.offset0)"
+    }
+
+    /// Strides between elements of each logical axis when the layout is plain or has one inner block over
+    /// channels (axis 1), such as nChw16c; nil for other layouts. Returns the outer strides (per axis, in
+    /// elements; the channel stride is per block) and the channel block size (1 when unblocked).
+    var channelBlocking: (strides: [Int], block: Int)? {
+        guard raw.format_kind == dnnl_blocked else { return nil }
+        let blocking = raw.format_desc.blocking
+        let strides = Self.prefix(blocking.strides, Int(raw.ndims)).map { Int($0) }
+        switch blocking.inner_nblks {
+        case 0: return (strides, 1)
+        case 1 where blocking.inner_idxs.0 == 1: return (strides, Int(blocking.inner_blks.0))
+        default: return nil
+        }
+    }
+
+    private static func prefix(_ tuple: dnnl_dims_t, _ count: Int) -> [Int64] {
+        withUnsafeBytes(of: tuple) { Array($0.bindMemory(to: dnnl_dim_t.self).prefix(count)) }
+    }
+}

@@ -1,0 +1,252 @@
+import CDNNL
+
+/// Geometry of a 2D or 3D convolution; each list has one entry per spatial axis (D, H, W order), or a single
+/// entry used for every axis.
+public struct ConvolutionOptions: Sendable, Hashable {
+    /// Step between output positions, in input pixels.
+    public var stride: [Int]
+    /// Zeros added before and after each spatial axis.
+    public var padding: [Int]
+    /// Spacing between kernel taps (1 = dense kernel).
+    public var dilation: [Int]
+    /// Channel groups: input and output channels are split into this many independent convolutions.
+    public var groups: Int
+
+    public init(stride: [Int] = [1], padding: [Int] = [0], dilation: [Int] = [1], groups: Int = 1) {
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+    }
+
+    /// `[value]` per axis expanded to `count` axes.
+    static func expand(_ values: [Int], to count: Int, name: String, op: String) throws -> [Int] {
+        if values.count == count { return values }
+        if values.count == 1 { return Array(repeating: values[0], count: count) }
+        throw TensorsError.invalidArgument(op: op, reason: "\(name) \(values) needs 1 or \(count) entries")
+    }
+}
+
+/// An activation applied to a convolution's output inside the same oneDNN primitive.
+public enum FusedActivation: Sendable, Hashable {
+    case none
+    case relu
+}
+
+/// The resolved geometry of one convolution call, in oneDNN's conventions.
+struct ConvolutionGeometry: Hashable {
+    let source: [Int]
+    let weights: [Int]
+    let destination: [Int]
+    let strides: [Int64]
+    /// oneDNN counts dilation from 0 (dense = 0).
+    let dilates: [Int64]
+    let padding: [Int64]
+    let groups: Int
+    let hasBias: Bool
+
+    init(source: [Int], weights: [Int], hasBias: Bool, options: ConvolutionOptions, op: String) throws {
+        let spatialCount = source.count - 2
+        guard spatialCount == 2 || spatialCount == 3 else {
+            throw TensorsError.invalidArgument(op: op, reason: "input \(source) must be (N, C, H, W) or (N, C, D, H, W)")
+        }
+        guard weights.count == source.count else {
+            throw TensorsError.shapeMismatch(op: op, lhs: source, rhs: weights)
+        }
+        let groups = options.groups
+        guard groups >= 1, source[1] % groups == 0, weights[0] % groups == 0, weights[1] * groups == source[1] else {
+            throw TensorsError.shapeMismatch(op: "\(op) (channels, \(groups) groups)", lhs: source, rhs: weights)
+        }
+        let stride = try ConvolutionOptions.expand(options.stride, to: spatialCount, name: "stride", op: op)
+        let padding = try ConvolutionOptions.expand(options.padding, to: spatialCount, name: "padding", op: op)
+        let dilation = try ConvolutionOptions.expand(options.dilation, to: spatialCount, name: "dilation", op: op)
+        guard stride.allSatisfy({ $0 >= 1 }), dilation.allSatisfy({ $0 >= 1 }), padding.allSatisfy({ $0 >= 0 }) else {
+            throw TensorsError.invalidArgument(
+                op: op, reason: "stride \(stride) and dilation \(dilation) must be >= 1, padding \(padding) >= 0")
+        }
+        var destination = [source[0], weights[0]]
+        for axis in 0..<spatialCount {
+            let span = (weights[axis + 2] - 1) * dilation[axis] + 1
+            let extent = (source[axis + 2] + 2 * padding[axis] - span) / stride[axis] + 1
+            guard source[axis + 2] + 2 * padding[axis] >= span, extent >= 1 else {
+                throw TensorsError.invalidArgument(
+                    op: op, reason: "kernel \(weights) with dilation \(dilation) does not fit input \(source) padded by \(padding)")
+            }
+            destination.append(extent)
+        }
+        self.source = source
+        self.weights = weights
+        self.destination = destination
+        self.strides = stride.map(Int64.init)
+        self.dilates = dilation.map { Int64($0 - 1) }
+        self.padding = padding.map(Int64.init)
+        self.groups = groups
+        self.hasBias = hasBias
+    }
+
+    /// The weights shape oneDNN expects: (G, O/G, I/G, k...) for grouped convolutions.
+    var groupedWeights: [Int] {
+        groups == 1 ? weights : [groups, weights[0] / groups] + weights.dropFirst()
+    }
+
+    /// Weights descriptor: "any" for ungrouped convolutions (the primitive picks), plain grouped view otherwise.
+    var weightsDescriptor: MemoryDescriptor {
+        groups == 1 ? .any(weights) : .plain(groupedWeights)
+    }
+
+    var shapes: [[Int]] { [source, weights, destination] }
+    var key: String { "\(source)|\(weights)|\(strides)|\(dilates)|\(padding)|\(groups)|\(hasBias)" }
+}
+
+extension Tensor {
+    /// Convolution (cross-correlation, as in PyTorch) of this (N, C, [D,] H, W) tensor with `weight`
+    /// (O, C/groups, [kD,] kH, kW), plus `bias` (O), optionally followed by a fused activation.
+    ///
+    /// - Returns: (N, O, [D',] H', W') in the layout the primitive prefers.
+    /// - Throws: `TensorsError.shapeMismatch` when channels or ranks do not fit, `.invalidArgument` for a kernel
+    ///   larger than the padded input.
+    public func convolved(
+        with weight: Tensor, bias: Tensor? = nil, options: ConvolutionOptions = ConvolutionOptions(),
+        activation: FusedActivation = .none
+    ) throws -> Tensor {
+        let op = "convolution"
+        let geometry = try ConvolutionGeometry(source: shape, weights: weight.shape, hasBias: bias != nil, options: options, op: op)
+        if let bias, bias.shape != [weight.shape[0]] {
+            throw TensorsError.shapeMismatch(op: "\(op) bias", lhs: bias.shape, rhs: [weight.shape[0]])
+        }
+        let training = Tensor.recording(self, weight) || (bias.map { Tensor.recording($0) } ?? false)
+        let forward = try ConvolutionPrimitives.forward(geometry, activation: activation, training: training)
+        let source = try reordered(to: forward.memoryDescriptor(dnnl_query_src_md))
+        let weights = try ConvolutionPrimitives.weights(weight, geometry: geometry, layout: forward.memoryDescriptor(dnnl_query_weights_md))
+        let output = Tensor(layout: forward.memoryDescriptor(dnnl_query_dst_md))
+        var arguments = [(Argument.source, source), (Argument.weights, weights), (Argument.destination, output)]
+        if let bias { arguments.append((Argument.bias, try bias.reordered(to: .plain(bias.shape)))) }
+        try Engine.cpu.execute(forward, arguments, op: op, shapes: geometry.shapes)
+        let inputs = [self, weight] + (bias.map { [$0] } ?? [])
+        let wantsSource = requiresGradient
+        // `unowned`: the node lives in `output.producer`, so `output` outlives every call of this closure.
+        return output.recorded(as: op, from: inputs) { [unowned output] gradient in
+            try ConvolutionPrimitives.backward(
+                gradient: gradient, output: output, activation: activation, source: source, weight: weight,
+                forward: forward, geometry: geometry, wantsSource: wantsSource)
+        }
+    }
+}
+
+/// Creation and backward passes of convolution primitives.
+enum ConvolutionPrimitives {
+    static func forward(_ geometry: ConvolutionGeometry, activation: FusedActivation, training: Bool) throws -> Primitive {
+        let key = "conv.fwd|\(geometry.key)|\(activation)|\(training)"
+        return try Engine.cpu.primitive(key) {
+            var source = MemoryDescriptor.any(geometry.source).raw
+            var weights = geometry.weightsDescriptor.raw
+            var bias = MemoryDescriptor.plain([geometry.weights[0]]).raw
+            var destination = MemoryDescriptor.any(geometry.destination).raw
+            var descriptor = dnnl_convolution_desc_t()
+            try withUnsafePointer(to: &bias) { bias in
+                try check(
+                    dnnl_dilated_convolution_forward_desc_init(
+                        &descriptor, training ? dnnl_forward_training : dnnl_forward_inference,
+                        dnnl_convolution_direct, &source, &weights, geometry.hasBias ? bias : nil, &destination,
+                        geometry.strides, geometry.dilates, geometry.padding, geometry.padding),
+                    "convolution", geometry.shapes)
+            }
+            let postOps: [(dnnl_alg_kind_t, Float)] = activation == .relu ? [(dnnl_eltwise_relu, Float(0))] : []
+            return try Primitive(&descriptor, postOps: postOps, op: "convolution", shapes: geometry.shapes)
+        }
+    }
+
+    /// The weights in the layout the primitive wants. Ungrouped parameters adopt that layout once, so later
+    /// steps need no reorder.
+    static func weights(_ weight: Tensor, geometry: ConvolutionGeometry, layout: MemoryDescriptor) throws -> Tensor {
+        if geometry.groups == 1 {
+            if weight.producer == nil {
+                try weight.adoptLayout(layout)
+                return weight
+            }
+            return try weight.reordered(to: layout)
+        }
+        return try weight.plain().view(as: geometry.groupedWeights)
+    }
+
+    static func backward(
+        gradient: Tensor, output: Tensor, activation: FusedActivation, source: Tensor, weight: Tensor,
+        forward: Primitive, geometry: ConvolutionGeometry, wantsSource: Bool
+    ) throws -> [Tensor?] {
+        let op = "convolution backward"
+        var outputGradient = try gradient.reordered(to: output.layout)
+        if activation == .relu { outputGradient = try outputGradient.maskedWhereNotPositive(output) }
+
+        let weightsPrimitive = try backwardWeights(geometry, forward: forward)
+        let weightGradient = Tensor(layout: weightsPrimitive.memoryDescriptor(dnnl_query_diff_weights_md))
+        var arguments = [
+            (Argument.source, try source.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_src_md))),
+            (Argument.diffDestination, try outputGradient.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))),
+            (Argument.diffWeights, weightGradient),
+        ]
+        var biasGradient: Tensor?
+        if geometry.hasBias {
+            let bias = Tensor(layout: .plain([geometry.weights[0]]))
+            arguments.append((Argument.diffBias, bias))
+            biasGradient = bias
+        }
+        try Engine.cpu.execute(weightsPrimitive, arguments, op: op, shapes: geometry.shapes)
+
+        var sourceGradient: Tensor?
+        if wantsSource {
+            let dataPrimitive = try backwardData(geometry, forward: forward)
+            let weights = try ConvolutionPrimitives.weightsView(weight, geometry: geometry)
+                .reordered(to: dataPrimitive.memoryDescriptor(dnnl_query_weights_md))
+            let result = Tensor(layout: dataPrimitive.memoryDescriptor(dnnl_query_diff_src_md))
+            try Engine.cpu.execute(
+                dataPrimitive,
+                [
+                    (Argument.weights, weights),
+                    (Argument.diffDestination, try outputGradient.reordered(to: dataPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))),
+                    (Argument.diffSource, result),
+                ], op: op, shapes: geometry.shapes)
+            sourceGradient = result
+        }
+        let weightResult = geometry.groups == 1 ? weightGradient : try weightGradient.plain().view(as: geometry.weights)
+        return [sourceGradient, weightResult] + (geometry.hasBias ? [biasGradient] : [])
+    }
+
+    /// The weight tensor with oneDNN's weights shape (grouped view when groups > 1), any layout.
+    static func weightsView(_ weight: Tensor, geometry: ConvolutionGeometry) throws -> Tensor {
+        geometry.groups == 1 ? weight : try weight.plain().view(as: geometry.groupedWeights)
+    }
+
+    static func backwardData(_ geometry: ConvolutionGeometry, forward: Primitive) throws -> Primitive {
+        try Engine.cpu.primitive("conv.bwd.data|\(geometry.key)") {
+            var sourceGradient = MemoryDescriptor.any(geometry.source).raw
+            var weights = MemoryDescriptor.any(geometry.groupedWeights).raw
+            var destinationGradient = MemoryDescriptor.any(geometry.destination).raw
+            var descriptor = dnnl_convolution_desc_t()
+            try check(
+                dnnl_dilated_convolution_backward_data_desc_init(
+                    &descriptor, dnnl_convolution_direct, &sourceGradient, &weights, &destinationGradient,
+                    geometry.strides, geometry.dilates, geometry.padding, geometry.padding),
+                "convolution backward", geometry.shapes)
+            return try Primitive(&descriptor, hint: forward, op: "convolution backward", shapes: geometry.shapes)
+        }
+    }
+
+    static func backwardWeights(_ geometry: ConvolutionGeometry, forward: Primitive) throws -> Primitive {
+        try Engine.cpu.primitive("conv.bwd.weights|\(geometry.key)") {
+            var source = MemoryDescriptor.any(geometry.source).raw
+            var weightsGradient = MemoryDescriptor.any(geometry.groupedWeights).raw
+            var biasGradient = MemoryDescriptor.plain([geometry.weights[0]]).raw
+            var destinationGradient = MemoryDescriptor.any(geometry.destination).raw
+            var descriptor = dnnl_convolution_desc_t()
+            try withUnsafePointer(to: &biasGradient) { biasGradient in
+                try check(
+                    dnnl_dilated_convolution_backward_weights_desc_init(
+                        &descriptor, dnnl_convolution_direct, &source, &weightsGradient,
+                        geometry.hasBias ? biasGradient : nil, &destinationGradient,
+                        geometry.strides, geometry.dilates, geometry.padding, geometry.padding),
+                    "convolution backward", geometry.shapes)
+            }
+            return try Primitive(&descriptor, hint: forward, op: "convolution backward", shapes: geometry.shapes)
+        }
+    }
+}

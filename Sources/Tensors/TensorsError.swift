@@ -1,0 +1,44 @@
+import CDNNL
+
+/// Everything that can go wrong in the compute engine. Cases carry the op and the shapes involved.
+public enum TensorsError: Error, Equatable, CustomStringConvertible {
+    /// oneDNN refused or failed an operation.
+    case backend(op: String, status: String, shapes: [[Int]])
+    /// Two operands do not fit together.
+    case shapeMismatch(op: String, lhs: [Int], rhs: [Int])
+    /// An argument is outside what the op accepts.
+    case invalidArgument(op: String, reason: String)
+    /// `backward()` was asked of something that cannot start it.
+    case notDifferentiable(reason: String)
+
+    public var description: String {
+        switch self {
+        case .backend(let op, let status, let shapes):
+            "\(op) failed in oneDNN (\(status)) for shapes \(shapes.map { "\($0)" }.joined(separator: ", "))"
+        case .shapeMismatch(let op, let lhs, let rhs):
+            "\(op): shapes \(lhs) and \(rhs) do not fit together"
+        case .invalidArgument(let op, let reason):
+            "\(op): \(reason)"
+        case .notDifferentiable(let reason):
+            "cannot compute gradients: \(reason)"
+        }
+    }
+}
+
+/// Turns a oneDNN status into a `TensorsError.backend` naming `op` and the shapes involved.
+func check(_ status: dnnl_status_t, _ op: @autoclosure () -> String, _ shapes: @autoclosure () -> [[Int]]) throws {
+    guard status != dnnl_success else { return }
+    throw TensorsError.backend(op: op(), status: statusName(status), shapes: shapes())
+}
+
+private func statusName(_ status: dnnl_status_t) -> String {
+    switch status {
+    case dnnl_out_of_memory: "out of memory"
+    case dnnl_invalid_arguments: "invalid arguments"
+    case dnnl_unimplemented: "no implementation for these shapes and layouts"
+    case dnnl_iterator_ends: "iterator ends"
+    case dnnl_runtime_error: "runtime error"
+    case dnnl_not_required: "not required"
+    default: "status \(status.rawValue)"
+    }
+}
