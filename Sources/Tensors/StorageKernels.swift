@@ -7,8 +7,8 @@ enum StorageKernels {
     static let parallelThreshold = 1 << 16
 
     /// Calls `body` on disjoint chunks covering `0..<count`, on up to `Engine.cpu.threadCount` threads.
-    static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let threads = min(Engine.cpu.threadCount, max(1, count / parallelThreshold))
+    static func forEachChunk(_ count: Int, minimumChunk: Int = parallelThreshold, _ body: (Range<Int>) -> Void) {
+        let threads = min(Engine.cpu.threadCount, max(1, count / minimumChunk))
         guard threads > 1 else {
             body(0..<count)
             return
