@@ -1,0 +1,58 @@
+import Testing
+
+@testable import Tensors
+
+struct ChannelTests {
+    @Test func concatenateAndSliceKnownAnswer() throws {
+        let a = try Tensor(shape: [1, 1, 1, 2], values: [1, 2])
+        let b = try Tensor(shape: [1, 2, 1, 2], values: [3, 4, 5, 6])
+        let joined = try Tensor.concatenatingChannels([a, b])
+        #expect(joined.shape == [1, 3, 1, 2])
+        #expect(try joined.values() == [1, 2, 3, 4, 5, 6])
+        #expect(try joined.slicingChannels(1..<2).values() == [3, 4])
+        #expect(try joined.slicingChannels(0..<3) === joined)
+    }
+
+    @Test(arguments: [false, true])
+    func concatenateGradientsMatchFiniteDifferences(blocked: Bool) throws {
+        var generator = TestValues(seed: 3)
+        let a = try generator.tensor([2, 3, 4, 4], requiresGradient: true)
+        let b = try generator.tensor([2, 5, 4, 4], requiresGradient: true)
+        let inputs = blocked ? try [channelBlocked(a), channelBlocked(b)] : [a, b]
+        try expectGradientsMatchFiniteDifferences(inputs, stride: 3) {
+            try projected(Tensor.concatenatingChannels($0))
+        }
+    }
+
+    @Test(arguments: [(0, 16), (16, 20), (3, 9), (17, 18)])
+    func sliceOfBlockedTensorMatchesPlain(lower: Int, upper: Int) throws {
+        var generator = TestValues(seed: 4)
+        let plain = try generator.tensor([2, 20, 3, 3], requiresGradient: true)
+        let blocked = try channelBlocked(plain)
+        for tensor in [plain, blocked] { try projected(tensor.slicingChannels(lower..<upper)).backward() }
+        let expected = try plain.slicingChannels(lower..<upper).values()
+        expectClose(try blocked.slicingChannels(lower..<upper).values(), expected)
+        expectClose(try blocked.gradient!.values(), try plain.gradient!.values())
+        let reference = try plain.values()
+        let plane = 9
+        let manual = (0..<2).flatMap { n in
+            ((n * 20 + lower) * plane..<(n * 20 + upper) * plane).map { reference[$0] }
+        }
+        #expect(expected == manual)
+    }
+
+    @Test func sliceGradientsMatchFiniteDifferences() throws {
+        var generator = TestValues(seed: 6)
+        let input = try generator.tensor([1, 6, 2, 3, 3], requiresGradient: true)
+        try expectGradientsMatchFiniteDifferences([input]) { try projected($0[0].slicingChannels(2..<5)) }
+    }
+
+    @Test func mismatchedShapesAreRejectedWithBothShapes() throws {
+        let a = try Tensor(shape: [1, 1, 4, 4], repeating: 0)
+        let b = try Tensor(shape: [1, 1, 4, 5], repeating: 0)
+        #expect(throws: TensorsError.shapeMismatch(op: "concatenate", lhs: [1, 1, 4, 4], rhs: [1, 1, 4, 5])) {
+            try Tensor.concatenatingChannels([a, b])
+        }
+        #expect(throws: TensorsError.self) { try a.slicingChannels(0..<2) }
+    }
+}
