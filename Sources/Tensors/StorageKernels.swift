@@ -51,9 +51,4 @@ extension Tensor {
         guard other.shape == shape else { throw TensorsError.shapeMismatch(op: "add", lhs: shape, rhs: other.shape) }
         return StorageKernels.zip(self, try other.reordered(to: layout), +)
     }
-
-    /// This gradient with zeros where `output` (same layout) is not positive: ReLU's backward from its output.
-    func maskedWhereNotPositive(_ output: Tensor) throws -> Tensor {
-        StorageKernels.zip(try reordered(to: output.layout), output) { gradient, value in value > 0 ? gradient : 0 }
-    }
 }

@@ -100,14 +100,16 @@ struct ConvolutionGeometry: Hashable {
 
 extension Tensor {
     /// Convolution (cross-correlation, as in PyTorch) of this (N, C, [D,] H, W) tensor with `weight`
-    /// (O, C/groups, [kD,] kH, kW), plus `bias` (O), optionally followed by a fused activation.
+    /// (O, C/groups, [kD,] kH, kW), plus `bias` (O), optionally followed by a fused activation and then a
+    /// dropout mask applied in place (dropout(relu(x)) = relu(dropout(x)), so this is also PyTorch's
+    /// conv → dropout → ReLU). With ReLU, backward needs only the output, so the pair costs no extra memory.
     ///
     /// - Returns: (N, O, [D',] H', W') in the layout the primitive prefers.
     /// - Throws: `TensorsError.shapeMismatch` when channels or ranks do not fit, `.invalidArgument` for a kernel
     ///   larger than the padded input.
     public func convolved(
         with weight: Tensor, bias: Tensor? = nil, options: ConvolutionOptions = ConvolutionOptions(),
-        activation: FusedActivation = .none
+        activation: FusedActivation = .none, dropout: Dropout? = nil
     ) throws -> Tensor {
         let op = "convolution"
         let geometry = try ConvolutionGeometry(source: shape, weights: weight.shape, hasBias: bias != nil, options: options, op: op)
@@ -122,12 +124,13 @@ extension Tensor {
         var arguments = [(Argument.source, source), (Argument.weights, weights), (Argument.destination, output)]
         if let bias { arguments.append((Argument.bias, try bias.reordered(to: .plain(bias.shape)))) }
         try Engine.cpu.execute(forward, arguments, op: op, shapes: geometry.shapes)
+        dropout?.apply(output.storageFloats, into: output.storageFloats)
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         let wantsSource = requiresGradient
         // `unowned`: the node lives in `output.producer`, so `output` outlives every call of this closure.
         return output.recorded(as: op, from: inputs) { [unowned output] gradient in
             try ConvolutionPrimitives.backward(
-                gradient: gradient, output: output, activation: activation, source: source, weight: weight,
+                gradient: gradient, output: output, activation: activation, dropout: dropout, source: source, weight: weight,
                 forward: forward, geometry: geometry, wantsSource: wantsSource)
         }
     }
@@ -170,12 +173,11 @@ enum ConvolutionPrimitives {
     }
 
     static func backward(
-        gradient: Tensor, output: Tensor, activation: FusedActivation, source: Tensor, weight: Tensor,
+        gradient: Tensor, output: Tensor, activation: FusedActivation, dropout: Dropout?, source: Tensor, weight: Tensor,
         forward: Primitive, geometry: ConvolutionGeometry, wantsSource: Bool
     ) throws -> [Tensor?] {
         let op = "convolution backward"
-        var outputGradient = try gradient.reordered(to: output.layout)
-        if activation == .relu { outputGradient = try outputGradient.maskedWhereNotPositive(output) }
+        let outputGradient = try activationGradient(gradient, output: output, activation: activation, dropout: dropout)
 
         let weightsPrimitive = try backwardWeights(geometry, forward: forward)
         let weightGradient = Tensor(layout: weightsPrimitive.memoryDescriptor(dnnl_query_diff_weights_md))
@@ -209,6 +211,26 @@ enum ConvolutionPrimitives {
         }
         let weightResult = geometry.groups == 1 ? weightGradient : try weightGradient.plain().view(as: geometry.weights)
         return [sourceGradient, weightResult] + (geometry.hasBias ? [biasGradient] : [])
+    }
+
+    /// The gradient at the convolution's own output, from the gradient after activation and dropout.
+    /// After ReLU an element is positive exactly where it was kept and the ReLU passed it, so the output alone
+    /// gives the mask.
+    static func activationGradient(
+        _ gradient: Tensor, output: Tensor, activation: FusedActivation, dropout: Dropout?
+    ) throws -> Tensor {
+        let outputGradient = try gradient.reordered(to: output.layout)
+        switch (activation, dropout) {
+        case (.none, nil):
+            return outputGradient
+        case (.none, let dropout?):
+            let result = Tensor(layout: output.layout)
+            dropout.apply(outputGradient.storageFloats, into: result.storageFloats)
+            return result
+        case (.relu, let dropout):
+            let scale = dropout?.scale ?? 1
+            return StorageKernels.zip(outputGradient, output) { gradient, value in value > 0 ? gradient * scale : 0 }
+        }
     }
 
     /// The weight tensor with oneDNN's weights shape (grouped view when groups > 1), any layout.
