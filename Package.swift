@@ -28,11 +28,13 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         // The compute engine: tensors in oneDNN layouts, autodiff, ops, optimisers, model files.
         .target(name: "Tensors", dependencies: ["CDNNL"]),
+        // Networks built from Tensors ops: modules with named parameters, the 2D/3D U-Net.
+        .target(name: "Networks", dependencies: ["Tensors"]),
         // The command-line interface as a library so its formatting and help can be tested.
         .target(
             name: "CellScribeCLI",
             dependencies: [
-                "Imaging", "ImageFormats",
+                "Imaging", "ImageFormats", "Networks", "Tensors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +43,7 @@ let package = Package(
         // Tests read committed fixtures from Tests/Fixtures (see its PROVENANCE.md) by path.
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "Imaging"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors"]),
         .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -33,6 +33,12 @@ public final class Engine: @unchecked Sendable {
         set { omp_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// The oneDNN library's version, such as "2.6.0".
+    public static var libraryVersion: String {
+        let version = dnnl_version().pointee
+        return "\(version.major).\(version.minor).\(version.patch)"
+    }
+
     /// Runs `primitive` with `arguments` (oneDNN argument id, tensor) and waits for it. The scratchpad the
     /// primitive needs comes from one buffer shared by all executions (they are serialised).
     func execute(_ primitive: Primitive, _ arguments: [(Int32, Tensor)], op: String, shapes: [[Int]]) throws {

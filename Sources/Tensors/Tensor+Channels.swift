@@ -59,9 +59,7 @@ extension Tensor {
         // A sub-memory view works when the slice starts on a channel-block boundary; otherwise go through plain.
         let source = try subMemory(channels: range) != nil ? self : plain()
         let view = try source.subMemory(channels: range)!
-        let outputLayout = try source.layout.channelBlocking.map {
-            try MemoryDescriptor.sameKind(as: source.layout, block: $0.block, shape: outputShape)
-        } ?? .plain(outputShape)
+        let outputLayout = try MemoryDescriptor.like(source.layout, shape: outputShape)
         let output = try Tensor(layout: view, storage: source.storage).reordered(to: outputLayout)
         let inputLayout = source.layout
         return output.recorded(as: op, from: [self]) { gradient in

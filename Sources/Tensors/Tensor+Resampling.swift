@@ -13,8 +13,8 @@ public enum ResamplingMode: Sendable, Hashable {
 extension Tensor {
     /// Resamples the spatial axes of this (N, C, [D,] H, W) tensor to `size` (one entry per spatial axis).
     ///
-    /// Works directly on plain and channel-blocked layouts (nChw16c), so U-Net decoders need no reorder; the
-    /// output has the input's layout kind.
+    /// Works directly on channel-blocked (nChw16c), channels-last (nhwc) and plain layouts, so U-Net decoders
+    /// need no reorder; the output has the input's kind of layout.
     public func resized(to size: [Int], mode: ResamplingMode) throws -> Tensor {
         let op = "resize"
         let spatialCount = shape.count - 2
@@ -22,11 +22,9 @@ extension Tensor {
             throw TensorsError.invalidArgument(op: op, reason: "cannot resize \(shape) to spatial size \(size)")
         }
         let source = layout.channelBlocking != nil ? self : try plain()
-        let blocking = source.layout.channelBlocking!
         let outputShape = Array(shape.prefix(2)) + size
-        let outputLayout = try MemoryDescriptor.sameKind(as: source.layout, block: blocking.block, shape: outputShape)
+        let output = Tensor(layout: try MemoryDescriptor.like(source.layout, shape: outputShape))
         let plan = ResamplingPlan(input: shape, output: outputShape, mode: mode)
-        let output = Tensor(layout: outputLayout)
         plan.forward(from: source, to: output)
         return output.recorded(as: op, from: [self]) { [unowned output] gradient in
             let outputGradient = try gradient.reordered(to: output.layout)
@@ -38,12 +36,16 @@ extension Tensor {
 }
 
 extension MemoryDescriptor {
-    /// A descriptor for `shape` laid out like `layout`: plain, or channel blocks of `block` (nChw16c...).
-    static func sameKind(as layout: MemoryDescriptor, block: Int, shape: [Int]) throws -> MemoryDescriptor {
-        if block == 1 { return .plain(shape) }
+    /// A descriptor for `shape` (same rank) laid out like `layout`: channel blocks of 4, 8 or 16 (nChw16c...),
+    /// channels last (nhwc, ndhwc), or plain.
+    static func like(_ layout: MemoryDescriptor, shape: [Int]) throws -> MemoryDescriptor {
+        guard let (strides, block) = layout.channelBlocking, shape.count == layout.shape.count else { return .plain(shape) }
         let rank = shape.count
         let tag: dnnl_format_tag_t
         switch (block, rank) {
+        case (1, 4) where strides[1] == 1 && layout.shape[1] > 1: tag = dnnl_acdb
+        case (1, 5) where strides[1] == 1 && layout.shape[1] > 1: tag = dnnl_acdeb
+        case (1, _): return .plain(shape)
         case (16, 4): tag = dnnl_nChw16c
         case (16, 5): tag = dnnl_nCdhw16c
         case (8, 4): tag = dnnl_nChw8c
@@ -99,42 +101,136 @@ struct ResamplingPlan {
         return axis
     }
 
-    /// Element offsets of a tensor viewed as (N, channel blocks, D, H, W, block).
+    /// A tensor viewed as (N, channel groups, D, H, W, lanes): the lanes of a group are contiguous channels
+    /// (a 16-channel block of nChw16c, all channels of a channels-last pixel, one channel of a plain layout).
     struct Strides {
-        let batch: Int, channelBlock: Int, depth: Int, height: Int, width: Int, block: Int
+        let batch: Int, group: Int, depth: Int, height: Int, width: Int
+        /// Contiguous channels per group, and groups per image.
+        let lanes: Int, groups: Int
 
         init(_ tensor: Tensor) {
             let (strides, block) = tensor.layout.channelBlocking!
+            let channels = tensor.shape[1]
             let spatial = strides.count == 5 ? Array(strides.suffix(3)) : [0] + strides.suffix(2)
-            (batch, channelBlock, depth, height, width, self.block) = (strides[0], strides[1], spatial[0], spatial[1], spatial[2], block)
+            (batch, depth, height, width) = (strides[0], spatial[0], spatial[1], spatial[2])
+            if block > 1 {
+                (group, lanes, groups) = (strides[1], block, (channels + block - 1) / block)
+            } else if strides[1] == 1 {
+                (group, lanes, groups) = (0, channels, 1)
+            } else {
+                (group, lanes, groups) = (strides[1], 1, channels)
+            }
         }
     }
 
-    /// The 8 (3D) or 4 (2D; depth weights are 0) corner offsets and weights of one output pixel are formed from
-    /// per-axis tables; `visit` gets (source offset, output offset, weight) for every corner with non-zero weight.
-    private func forEachCorner(
-        input: Strides, output: Strides, outer: Int,
-        _ visit: (_ inputBase: Int, _ outputBase: Int, _ weight: Float) -> Void
-    ) {
-        let (n, channelBlock) = (outer / blockCount(input), outer % blockCount(input))
-        let inputOuter = n * input.batch + channelBlock * input.channelBlock
-        let outputOuter = n * output.batch + channelBlock * output.channelBlock
-        let (d, h, w) = (axes[0], axes[1], axes[2])
-        for z in 0..<d.lower.count {
-            let outputZ = outputOuter + z * output.depth
-            for (zIndex, zWeight) in [(d.lower[z], 1 - d.weight[z]), (d.upper[z], d.weight[z])] where zWeight != 0 {
-                let inputZ = inputOuter + zIndex * input.depth
-                for y in 0..<h.lower.count {
-                    let outputY = outputZ + y * output.height
-                    for (yIndex, yWeight) in [(h.lower[y], 1 - h.weight[y]), (h.upper[y], h.weight[y])] where yWeight != 0 {
-                        let inputY = inputZ + yIndex * input.height
-                        let zyWeight = zWeight * yWeight
-                        for x in 0..<w.lower.count {
-                            let outputOffset = outputY + x * output.width
-                            let lowerWeight = zyWeight * (1 - w.weight[x])
-                            let upperWeight = zyWeight * w.weight[x]
-                            visit(inputY + w.lower[x] * input.width, outputOffset, lowerWeight)
-                            if upperWeight != 0 { visit(inputY + w.upper[x] * input.width, outputOffset, upperWeight) }
+    /// The (up to) four source rows that one output row (z, y) blends, with their weights. In 2D the depth
+    /// weights are zero, so only two rows count.
+    struct SourceRows {
+        var offsets: (Int, Int, Int, Int)
+        var weights: (Float, Float, Float, Float)
+        var count: Int
+
+        init(z: Int, y: Int, axes: [Axis], input: Strides) {
+            let (d, h) = (axes[0], axes[1])
+            let z0 = d.lower[z] * input.depth
+            let z1 = d.upper[z] * input.depth
+            let y0 = h.lower[y] * input.height
+            let y1 = h.upper[y] * input.height
+            let (wz, wy) = (d.weight[z], h.weight[y])
+            offsets = (z0 + y0, z0 + y1, z1 + y0, z1 + y1)
+            weights = ((1 - wz) * (1 - wy), (1 - wz) * wy, wz * (1 - wy), wz * wy)
+            count = wz == 0 ? 2 : 4
+        }
+
+        func offset(_ index: Int) -> Int {
+            switch index {
+            case 0: offsets.0
+            case 1: offsets.1
+            case 2: offsets.2
+            default: offsets.3
+            }
+        }
+
+        func weight(_ index: Int) -> Float {
+            switch index {
+            case 0: weights.0
+            case 1: weights.1
+            case 2: weights.2
+            default: weights.3
+            }
+        }
+    }
+
+    /// output = Σ weight · input over each output pixel's corners. Rows (n, group, z, y) write disjoint
+    /// output memory, so they run in parallel.
+    func forward(from source: Tensor, to destination: Tensor) {
+        let (input, output) = (Strides(source), Strides(destination))
+        let (outputDepth, outputHeight) = (axes[0].lower.count, axes[1].lower.count)
+        let from = UncheckedSendable(UnsafePointer(source.storageFloats.baseAddress!))
+        let to = UncheckedSendable(destination.storageFloats.baseAddress!)
+        let width = axes[2]
+        let rowCount = batch * input.groups * outputDepth * outputHeight
+        StorageKernels.forEachChunk(rowCount, minimumChunk: 8) { range in
+            for row in range {
+                let y = row % outputHeight
+                let z = (row / outputHeight) % outputDepth
+                let outer = row / (outputHeight * outputDepth)
+                let (n, group) = (outer / input.groups, outer % input.groups)
+                let inputBase = from.value + n * input.batch + group * input.group
+                let rows = SourceRows(z: z, y: y, axes: axes, input: input)
+                let outputRow = to.value + n * output.batch + group * output.group + z * output.depth + y * output.height
+                for x in 0..<width.lower.count {
+                    let lower = width.lower[x] * input.width
+                    let upper = width.upper[x] * input.width
+                    let target = outputRow + x * output.width
+                    let wx = width.weight[x]
+                    var lane = 0
+                    while lane + 16 <= input.lanes {
+                        let base = inputBase + lane
+                        ResamplingPlan.blend(SIMD16<Float>.self, rows, base, lower, upper, wx, into: target + lane)
+                        lane += 16
+                    }
+                    while lane < input.lanes {
+                        ResamplingPlan.blend(Float.self, rows, inputBase + lane, lower, upper, wx, into: target + lane)
+                        lane += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// inputGradient = Σ weight · outputGradient: the adjoint of `forward`, into a zeroed `destination`.
+    /// Channel groups of one image scatter into disjoint input memory, so (n, group) pairs run in parallel.
+    func backward(from gradient: Tensor, to destination: Tensor) {
+        let (input, output) = (Strides(destination), Strides(gradient))
+        let (outputDepth, outputHeight) = (axes[0].lower.count, axes[1].lower.count)
+        let from = UncheckedSendable(UnsafePointer(gradient.storageFloats.baseAddress!))
+        let to = UncheckedSendable(destination.storageFloats.baseAddress!)
+        let width = axes[2]
+        StorageKernels.forEachChunk(batch * input.groups, minimumChunk: 1) { range in
+            for outer in range {
+                let (n, group) = (outer / input.groups, outer % input.groups)
+                let inputBase = to.value + n * input.batch + group * input.group
+                let outputBase = from.value + n * output.batch + group * output.group
+                for z in 0..<outputDepth {
+                    for y in 0..<outputHeight {
+                        let rows = SourceRows(z: z, y: y, axes: axes, input: input)
+                        let outputRow = outputBase + z * output.depth + y * output.height
+                        for x in 0..<width.lower.count {
+                            let lower = width.lower[x] * input.width
+                            let upper = width.upper[x] * input.width
+                            let source = outputRow + x * output.width
+                            let wx = width.weight[x]
+                            var lane = 0
+                            while lane + 16 <= input.lanes {
+                                let base = inputBase + lane
+                                ResamplingPlan.scatter(SIMD16<Float>.self, source + lane, rows, base, lower, upper, wx)
+                                lane += 16
+                            }
+                            while lane < input.lanes {
+                                ResamplingPlan.scatter(Float.self, source + lane, rows, inputBase + lane, lower, upper, wx)
+                                lane += 1
+                            }
                         }
                     }
                 }
@@ -142,45 +238,69 @@ struct ResamplingPlan {
         }
     }
 
-    private func blockCount(_ strides: Strides) -> Int { (channels + strides.block - 1) / strides.block }
-
-    /// output = Σ weight · input, over the corners of each output pixel.
-    func forward(from source: Tensor, to destination: Tensor) {
-        let input = Strides(source)
-        let output = Strides(destination)
-        let block = input.block
-        let from = source.storageFloats.baseAddress!
-        let to = destination.storageFloats
-        to.initialize(repeating: 0)
-        let target = UncheckedSendable(to.baseAddress!)
-        parallelOverOuter(blocks: blockCount(input)) { outer in
-            forEachCorner(input: input, output: output, outer: outer) { inputBase, outputBase, weight in
-                let result = target.value
-                for lane in 0..<block { result[outputBase + lane] += weight * from[inputBase + lane] }
-            }
+    /// One output chunk: Σ over rows of rowWeight · linear blend of the row's `lower` and `upper` pixels.
+    @inline(__always)
+    static func blend<Lanes: ChannelLanes>(
+        _: Lanes.Type, _ rows: SourceRows, _ base: UnsafePointer<Float>, _ lower: Int, _ upper: Int,
+        _ weight: Float, into target: UnsafeMutablePointer<Float>
+    ) {
+        var total = Lanes.zero
+        for index in 0..<rows.count {
+            let rowStart = base + rows.offset(index)
+            let left = Lanes.load(rowStart + lower)
+            let right = Lanes.load(rowStart + upper)
+            total = total + rows.weight(index) * (left + weight * (right - left))
         }
+        total.store(target)
     }
 
-    /// inputGradient += Σ weight · outputGradient: the adjoint of `forward`. `destination` must be zeroed.
-    func backward(from gradient: Tensor, to destination: Tensor) {
-        let input = Strides(destination)
-        let output = Strides(gradient)
-        let block = input.block
-        let from = gradient.storageFloats.baseAddress!
-        let target = UncheckedSendable(destination.storageFloats.baseAddress!)
-        parallelOverOuter(blocks: blockCount(input)) { outer in
-            forEachCorner(input: input, output: output, outer: outer) { inputBase, outputBase, weight in
-                let result = target.value
-                for lane in 0..<block { result[inputBase + lane] += weight * from[outputBase + lane] }
-            }
+    /// The adjoint of `blend`: adds each corner's share of the output chunk at `source` into the input.
+    @inline(__always)
+    static func scatter<Lanes: ChannelLanes>(
+        _: Lanes.Type, _ source: UnsafePointer<Float>, _ rows: SourceRows, _ base: UnsafeMutablePointer<Float>,
+        _ lower: Int, _ upper: Int, _ weight: Float
+    ) {
+        let value = Lanes.load(source)
+        for index in 0..<rows.count {
+            let rowStart = base + rows.offset(index)
+            let share = rows.weight(index) * value
+            (share - weight * share).add(to: rowStart + lower)
+            (weight * share).add(to: rowStart + upper)
         }
     }
+}
 
-    /// Runs `body` for every (batch, channel block) pair; pairs touch disjoint memory, so they run in parallel.
-    private func parallelOverOuter(blocks: Int, _ body: (Int) -> Void) {
-        let count = batch * blocks
-        StorageKernels.forEachChunk(count, minimumChunk: 1) { range in
-            for outer in range { body(outer) }
-        }
+/// The values of one pixel's channel block: a SIMD vector for blocked layouts, a Float for plain ones.
+protocol ChannelLanes {
+    static var zero: Self { get }
+    static func load(_ pointer: UnsafePointer<Float>) -> Self
+    func store(_ pointer: UnsafeMutablePointer<Float>)
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Float, rhs: Self) -> Self
+}
+
+extension ChannelLanes {
+    /// pointer[...] += self.
+    @inline(__always)
+    func add(to pointer: UnsafeMutablePointer<Float>) {
+        (Self.load(pointer) + self).store(pointer)
+    }
+}
+
+extension Float: ChannelLanes {
+    static func load(_ pointer: UnsafePointer<Float>) -> Float { pointer.pointee }
+    func store(_ pointer: UnsafeMutablePointer<Float>) { pointer.pointee = self }
+}
+
+extension SIMD16<Float>: ChannelLanes {}
+
+extension SIMD where Scalar == Float {
+    static func load(_ pointer: UnsafePointer<Float>) -> Self {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
+    }
+
+    func store(_ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
     }
 }

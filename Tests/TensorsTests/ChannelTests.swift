@@ -24,19 +24,23 @@ struct ChannelTests {
         }
     }
 
-    @Test(arguments: [(0, 16), (16, 20), (3, 9), (17, 18)])
-    func sliceOfBlockedTensorMatchesPlain(lower: Int, upper: Int) throws {
+    @Test(arguments: [0..<16, 16..<20, 3..<9, 17..<18], [false, true])
+    func sliceOfBlockedOrChannelsLastTensorMatchesPlain(channels: Range<Int>, channelsLastLayout: Bool) throws {
+        let (lower, upper) = (channels.lowerBound, channels.upperBound)
         var generator = TestValues(seed: 4)
         let plain = try generator.tensor([2, 20, 3, 3], requiresGradient: true)
-        let blocked = try channelBlocked(plain)
+        let blocked = channelsLastLayout ? try channelsLast(plain) : try channelBlocked(plain)
         for tensor in [plain, blocked] { try projected(tensor.slicingChannels(lower..<upper)).backward() }
         let expected = try plain.slicingChannels(lower..<upper).values()
         expectClose(try blocked.slicingChannels(lower..<upper).values(), expected)
         expectClose(try blocked.gradient!.values(), try plain.gradient!.values())
         let reference = try plain.values()
         let plane = 9
-        let manual = (0..<2).flatMap { n in
-            ((n * 20 + lower) * plane..<(n * 20 + upper) * plane).map { reference[$0] }
+        var manual: [Float] = []
+        for n in 0..<2 {
+            let start = (n * 20 + lower) * plane
+            let end = (n * 20 + upper) * plane
+            manual += reference[start..<end]
         }
         #expect(expected == manual)
     }

@@ -5,7 +5,15 @@ import Testing
 
 /// The same values in the channel-blocked layout U-Net activations use (nChw16c / nCdhw16c), as a parameter.
 func channelBlocked(_ tensor: Tensor) throws -> Tensor {
-    let tag = tensor.shape.count == 5 ? dnnl_nCdhw16c : dnnl_nChw16c
+    try relaidOut(tensor, tag: tensor.shape.count == 5 ? dnnl_nCdhw16c : dnnl_nChw16c)
+}
+
+/// The same values in channels-last layout (nhwc / ndhwc), which oneDNN picks for some convolutions, as a parameter.
+func channelsLast(_ tensor: Tensor) throws -> Tensor {
+    try relaidOut(tensor, tag: tensor.shape.count == 5 ? dnnl_acdeb : dnnl_acdb)
+}
+
+private func relaidOut(_ tensor: Tensor, tag: dnnl_format_tag_t) throws -> Tensor {
     let moved = try tensor.reordered(to: .make(tensor.shape, tag: tag))
     return Tensor(layout: moved.layout, storage: moved.storage, requiresGradient: true)
 }
@@ -96,20 +104,22 @@ struct ResamplingTests {
         try expectGradientsMatchFiniteDifferences([input]) { try projected($0[0].resized(to: size, mode: mode)) }
     }
 
-    @Test func blockedInputResamplesLikePlain() throws {
+    @Test(arguments: [false, true])
+    func blockedAndChannelsLastInputsResampleLikePlain(channelsLastLayout: Bool) throws {
         var generator = TestValues(seed: 9)
-        for shape in [[2, 20, 5, 6], [1, 18, 3, 4, 4]] {
+        for shape in [[2, 20, 5, 6], [1, 18, 3, 4, 4], [1, 35, 3, 3]] {
             let plain = try generator.tensor(shape, requiresGradient: true)
-            let blocked = try channelBlocked(plain)
+            let other = channelsLastLayout ? try channelsLast(plain) : try channelBlocked(plain)
             let size = shape.dropFirst(2).map { $0 * 2 }
-            let blockedOutput = try blocked.resized(to: size, mode: .linear(alignCorners: true))
-            #expect(blockedOutput.layout.channelBlocking?.block == 16)
-            for tensor in [plain, blocked] {
+            let otherOutput = try other.resized(to: size, mode: .linear(alignCorners: true))
+            #expect(otherOutput.layout == (try MemoryDescriptor.like(other.layout, shape: otherOutput.shape)))
+            #expect(!otherOutput.layout.isPlain)
+            for tensor in [plain, other] {
                 try projected(tensor.resized(to: size, mode: .linear(alignCorners: true))).backward()
             }
             let plainOutput = try plain.resized(to: size, mode: .linear(alignCorners: true))
-            expectClose(try blockedOutput.values(), try plainOutput.values())
-            expectClose(try blocked.gradient!.values(), try plain.gradient!.values())
+            expectClose(try otherOutput.values(), try plainOutput.values())
+            expectClose(try other.gradient!.values(), try plain.gradient!.values())
         }
     }
 

@@ -1,0 +1,56 @@
+/// The architecture of a U-Net: everything needed to rebuild it (stored in model files).
+public struct UNetConfiguration: Codable, Sendable, Hashable {
+    /// How the decoder enlarges feature maps to the skip connection's size.
+    public enum Upsampling: String, Codable, Sendable {
+        /// Bilinear (2D) or trilinear (3D) with aligned corners, as ImPartial and pytorch-3dunet do.
+        case linear
+        /// Nearest neighbour.
+        case nearest
+    }
+
+    /// 2 (images) or 3 (volumes).
+    public var dimensions: Int
+    public var inputChannels: Int
+    public var outputChannels: Int
+    /// Channels at each level, top first; levels = widths.count, with widths.count − 1 poolings of 2.
+    public var widths: [Int]
+    /// Dropout probability after every convolution of the down and up blocks (not the first block), 0 for none.
+    public var dropout: Float
+    public var upsampling: Upsampling
+
+    public init(
+        dimensions: Int = 2, inputChannels: Int, outputChannels: Int, widths: [Int] = [32, 64, 128, 256, 256],
+        dropout: Float = 0, upsampling: Upsampling = .linear
+    ) {
+        self.dimensions = dimensions
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.widths = widths
+        self.dropout = dropout
+        self.upsampling = upsampling
+    }
+
+    /// ImPartial's network: 2D, widths 32-64-128-256-256, dropout 0.5 (kept on for MC sampling).
+    public static func impartial(inputChannels: Int, outputChannels: Int) -> UNetConfiguration {
+        UNetConfiguration(inputChannels: inputChannels, outputChannels: outputChannels, dropout: 0.5)
+    }
+
+    /// The smallest input extent along each spatial axis: every pooling needs at least 2 pixels.
+    public var minimumInputSize: Int { 1 << (widths.count - 1) }
+
+    func validate() throws {
+        guard dimensions == 2 || dimensions == 3 else {
+            throw NetworksError.invalidConfiguration("dimensions must be 2 or 3, not \(dimensions)")
+        }
+        guard inputChannels >= 1, outputChannels >= 1 else {
+            throw NetworksError.invalidConfiguration(
+                "needs at least one input and one output channel (got \(inputChannels) and \(outputChannels))")
+        }
+        guard (2...8).contains(widths.count), widths.allSatisfy({ (1...4096).contains($0) }) else {
+            throw NetworksError.invalidConfiguration("widths \(widths) must list 2 to 8 levels of 1 to 4096 channels")
+        }
+        guard dropout >= 0, dropout < 1 else {
+            throw NetworksError.invalidConfiguration("dropout \(dropout) must be in [0, 1)")
+        }
+    }
+}
