@@ -93,8 +93,8 @@ public final class UNet: Module {
         let mode: ResamplingMode = configuration.upsampling == .linear ? .linear(alignCorners: true) : .nearest
         for block in up {
             let skip = skips.removeLast()
-            let upsampled = try features.resized(to: Array(skip.shape.dropFirst(2)), mode: mode)
-            features = try block(Tensor.concatenatingChannels([skip, upsampled]), randomness: &dropout)
+            let joined = try Tensor.concatenatingChannels(skip, resizing: features, mode: mode)
+            features = try block(joined, randomness: &dropout)
         }
         return try head(features)
     }

@@ -72,7 +72,7 @@ extension Tensor {
     }
 
     /// A descriptor viewing channels `range` of this tensor's storage, or nil when the layout cannot express it.
-    private func subMemory(channels range: Range<Int>) throws -> MemoryDescriptor? {
+    func subMemory(channels range: Range<Int>) throws -> MemoryDescriptor? {
         if let blocking = layout.channelBlocking, range.lowerBound % blocking.block != 0 { return nil }
         var dims = shape.map { dnnl_dim_t($0) }
         dims[1] = dnnl_dim_t(range.count)
@@ -85,7 +85,7 @@ extension Tensor {
     }
 
     /// Copies this tensor's values into `target` (same shape, any layout), through a reorder.
-    private func copy(into target: Tensor) throws {
+    func copy(into target: Tensor) throws {
         let primitive = try Engine.cpu.primitive("reorder|\(layout.key)|\(target.layout.key)") {
             var descriptor: dnnl_primitive_desc_t?
             let attributes = try Primitive.attributes(postOps: [], op: "reorder", shapes: [shape])

@@ -29,29 +29,44 @@ public struct Dropout: Sendable, Hashable {
     /// Elements whose hash falls below this are dropped (hashes are uniform over 32 bits).
     private var threshold: UInt32 { UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295)) }
 
-    /// A well-mixed 32-bit hash of (seed, index) (a multiply-xorshift finaliser); vectorises.
+    /// A well-mixed 32-bit hash of (seed, index) for 16 consecutive indices (a multiply-xorshift finaliser).
     @inline(__always)
-    private static func hash(_ index: UInt32, seed: UInt32) -> UInt32 {
-        var x = index &* 0x9E37_79B9 ^ seed
-        x ^= x >> 16
+    private static func hash(_ index: SIMD16<UInt32>, seed: UInt32) -> SIMD16<UInt32> {
+        var x = index &* 0x9E37_79B9 ^ SIMD16(repeating: seed)
+        x ^= x &>> 16
         x = x &* 0x7FEB_352D
-        x ^= x >> 15
+        x ^= x &>> 15
         x = x &* 0x846C_A68B
-        x ^= x >> 16
+        x ^= x &>> 16
         return x
     }
 
+    private static let laneOffsets = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+
     /// `destination[i] = source[i] · mask(i)` for storage offsets i from 0; the buffers may be the same.
+    /// Works 16 elements at a time (storage sizes of blocked layouts are multiples of 16; a tail is handled).
     func apply(_ source: UnsafeMutableBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>) {
         precondition(source.count == destination.count, "dropout buffers differ in size")
-        let (seed, threshold, scale) = (self.seed, self.threshold, self.scale)
-        let from = UncheckedSendable(UnsafePointer(source.baseAddress!))
-        let to = UncheckedSendable(destination.baseAddress!)
-        StorageKernels.forEachChunk(source.count) { range in
-            let (input, output) = (from.value, to.value)
-            for index in range {
-                let kept = Dropout.hash(UInt32(truncatingIfNeeded: index), seed: seed) >= threshold
-                output[index] = kept ? input[index] * scale : 0
+        let (seed, threshold, scale) = (self.seed, SIMD16(repeating: self.threshold), self.scale)
+        let from = UncheckedSendable(UnsafeRawPointer(source.baseAddress!))
+        let to = UncheckedSendable(UnsafeMutableRawPointer(destination.baseAddress!))
+        let vectors = (source.count + 15) / 16
+        StorageKernels.forEachChunk(vectors, minimumChunk: StorageKernels.parallelThreshold / 16) { range in
+            for vector in range {
+                let start = vector * 16
+                let indices = SIMD16(repeating: UInt32(truncatingIfNeeded: start)) &+ Dropout.laneOffsets
+                let dropped = Dropout.hash(indices, seed: seed) .< threshold
+                let byteOffset = start * MemoryLayout<Float>.stride
+                if start + 16 <= source.count {
+                    let values = from.value.loadUnaligned(fromByteOffset: byteOffset, as: SIMD16<Float>.self) * scale
+                    to.value.storeBytes(of: values.replacing(with: 0, where: dropped), toByteOffset: byteOffset, as: SIMD16<Float>.self)
+                } else {
+                    for lane in 0..<(source.count - start) {
+                        let value = from.value.load(fromByteOffset: byteOffset + lane * 4, as: Float.self)
+                        let result = dropped[lane] ? 0 : value * scale
+                        to.value.storeBytes(of: result, toByteOffset: byteOffset + lane * 4, as: Float.self)
+                    }
+                }
             }
         }
     }

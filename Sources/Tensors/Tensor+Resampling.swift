@@ -120,6 +120,17 @@ struct ResamplingPlan {
             } else {
                 (group, lanes, groups) = (strides[1], 1, channels)
             }
+            channelStride = strides[1]
+            self.block = block
+        }
+
+        private let channelStride: Int
+        private let block: Int
+
+        /// Element offset of channel `channel` in an image: channel `c` of a blocked layout sits in block c / b at
+        /// lane c % b.
+        func offset(ofChannel channel: Int) -> Int {
+            block > 1 ? channel / block * channelStride + channel % block : channel * channelStride
         }
     }
 
@@ -161,9 +172,10 @@ struct ResamplingPlan {
         }
     }
 
-    /// output = Σ weight · input over each output pixel's corners. Rows (n, group, z, y) write disjoint
-    /// output memory, so they run in parallel.
-    func forward(from source: Tensor, to destination: Tensor) {
+    /// output = Σ weight · input over each output pixel's corners, written to channels starting at
+    /// `channelOffset` of `destination` (whose layout is of the source's kind). Rows (n, group, z, y) write
+    /// disjoint output memory, so they run in parallel.
+    func forward(from source: Tensor, to destination: Tensor, channelOffset: Int = 0) {
         let (input, output) = (Strides(source), Strides(destination))
         let (outputDepth, outputHeight) = (axes[0].lower.count, axes[1].lower.count)
         let from = UncheckedSendable(UnsafePointer(source.storageFloats.baseAddress!))
@@ -178,7 +190,8 @@ struct ResamplingPlan {
                 let (n, group) = (outer / input.groups, outer % input.groups)
                 let inputBase = from.value + n * input.batch + group * input.group
                 let rows = SourceRows(z: z, y: y, axes: axes, input: input)
-                let outputRow = to.value + n * output.batch + group * output.group + z * output.depth + y * output.height
+                let outputChannel = output.offset(ofChannel: channelOffset + group * input.lanes)
+                let outputRow = to.value + n * output.batch + outputChannel + z * output.depth + y * output.height
                 for x in 0..<width.lower.count {
                     let lower = width.lower[x] * input.width
                     let upper = width.upper[x] * input.width
@@ -199,9 +212,10 @@ struct ResamplingPlan {
         }
     }
 
-    /// inputGradient = Σ weight · outputGradient: the adjoint of `forward`, into a zeroed `destination`.
-    /// Channel groups of one image scatter into disjoint input memory, so (n, group) pairs run in parallel.
-    func backward(from gradient: Tensor, to destination: Tensor) {
+    /// inputGradient = Σ weight · outputGradient: the adjoint of `forward`, reading the output gradient from
+    /// channels starting at `channelOffset` of `gradient`, into a zeroed `destination`. Channel groups of one
+    /// image scatter into disjoint input memory, so (n, group) pairs run in parallel.
+    func backward(from gradient: Tensor, to destination: Tensor, channelOffset: Int = 0) {
         let (input, output) = (Strides(destination), Strides(gradient))
         let (outputDepth, outputHeight) = (axes[0].lower.count, axes[1].lower.count)
         let from = UncheckedSendable(UnsafePointer(gradient.storageFloats.baseAddress!))
@@ -211,7 +225,7 @@ struct ResamplingPlan {
             for outer in range {
                 let (n, group) = (outer / input.groups, outer % input.groups)
                 let inputBase = to.value + n * input.batch + group * input.group
-                let outputBase = from.value + n * output.batch + group * output.group
+                let outputBase = from.value + n * output.batch + output.offset(ofChannel: channelOffset + group * input.lanes)
                 for z in 0..<outputDepth {
                     for y in 0..<outputHeight {
                         let rows = SourceRows(z: z, y: y, axes: axes, input: input)

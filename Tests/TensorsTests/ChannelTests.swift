@@ -60,3 +60,45 @@ struct ChannelTests {
         #expect(throws: TensorsError.self) { try a.slicingChannels(0..<2) }
     }
 }
+
+struct SkipConnectionTests {
+    /// The fused op equals resizing then concatenating, forward and backward, for every layout kind, including
+    /// the fallback when the skip does not fill whole channel blocks.
+    @Test(arguments: [
+        ([2, 16, 6, 6], [2, 20, 3, 3]), ([1, 32, 4, 6, 6], [1, 16, 2, 3, 3]), ([1, 5, 5, 7], [1, 3, 3, 4]),
+    ], ["plain", "blocked", "channelsLast"])
+    func fusedSkipConnectionEqualsResizeThenConcatenate(shapes: ([Int], [Int]), layout: String) throws {
+        var generator = TestValues(seed: 12)
+        let (skipShape, featureShape) = shapes
+        func arranged(_ tensor: Tensor) throws -> Tensor {
+            switch layout {
+            case "blocked": try channelBlocked(tensor)
+            case "channelsLast": try channelsLast(tensor)
+            default: tensor
+            }
+        }
+        let skip = try arranged(generator.tensor(skipShape, requiresGradient: true))
+        let features = try arranged(generator.tensor(featureShape, requiresGradient: true))
+        let mode = ResamplingMode.linear(alignCorners: true)
+        let fused = try Tensor.concatenatingChannels(skip, resizing: features, mode: mode)
+        try projected(fused).backward()
+        let fusedGradients = try [skip, features].map { try #require($0.gradient).values() }
+        for tensor in [skip, features] { tensor.zeroGradient() }
+        let size = Array(skipShape.dropFirst(2))
+        let separate = try Tensor.concatenatingChannels([skip, features.resized(to: size, mode: mode)])
+        try projected(separate).backward()
+        expectClose(try fused.values(), try separate.values(), tolerance: 1e-6)
+        for (tensor, expected) in zip([skip, features], fusedGradients) {
+            expectClose(try #require(tensor.gradient).values(), expected, tolerance: 1e-6)
+        }
+    }
+
+    @Test func skipConnectionGradientsMatchFiniteDifferences() throws {
+        var generator = TestValues(seed: 13)
+        let skip = try channelBlocked(try generator.tensor([1, 16, 4, 4]))
+        let features = try channelBlocked(try generator.tensor([1, 3, 2, 2]))
+        try expectGradientsMatchFiniteDifferences([skip, features], stride: 3) {
+            try projected(Tensor.concatenatingChannels($0[0], resizing: $0[1], mode: .linear(alignCorners: false)))
+        }
+    }
+}
