@@ -32,6 +32,8 @@ extension Tensor {
     }
 
     func reduced(to target: [Int], mean: Bool) throws -> Tensor {
+        // Nothing to reduce: the sum and the mean are the tensor itself (recording again would overwrite its node).
+        guard target != shape else { return self }
         let op = mean ? "mean" : "sum"
         let output = try withoutGradients { try summed(toShape: target) }
         let count = Float(elementCount / max(1, target.reduce(1, *)))
@@ -49,6 +51,7 @@ extension Tensor {
         guard target.count == shape.count, zip(target, shape).allSatisfy({ $0 == $1 || $0 == 1 }) else {
             throw TensorsError.shapeMismatch(op: "sum", lhs: shape, rhs: target)
         }
+        if target.allSatisfy({ $0 == 1 }) { return try Tensor(shape: target, values: [Float(storageSum())]) }
         let key = "reduction|\(layout.key)|\(target)"
         let primitive = try Engine.cpu.primitive(key) {
             var source = layout.raw
@@ -60,5 +63,47 @@ extension Tensor {
         let output = Tensor(layout: .plain(target))
         try Engine.cpu.execute(primitive, [(Argument.source, self), (Argument.destination, output)], op: "sum", shapes: [shape, target])
         return output
+    }
+
+    /// The sum of every storage slot in Double: the sum of all elements, as padding slots of blocked layouts are
+    /// zero. (oneDNN's reduction falls back to a slow reference kernel on padded blocked layouts.)
+    func storageSum() -> Double {
+        let values = UncheckedSendable(UnsafePointer(storageFloats.baseAddress!))
+        let count = storageCount
+        let chunkCount = max(1, min(Engine.cpu.threadCount, count / StorageKernels.parallelThreshold))
+        let partials = UncheckedSendable(UnsafeMutableBufferPointer<Double>.allocate(capacity: chunkCount))
+        defer { partials.value.deallocate() }
+        let chunk = (count + chunkCount - 1) / chunkCount
+        StorageKernels.forEachChunk(chunkCount, minimumChunk: 1) { range in
+            for index in range {
+                let start = index * chunk
+                let end = min(count, start + chunk)
+                partials.value[index] = Tensor.sum(values.value + start, count: max(0, end - start))
+            }
+        }
+        return partials.value.reduce(0, +)
+    }
+
+    /// Σ values[0..<count]: 16 Float lanes accumulated into Double every 1024 elements, so rounding stays small.
+    private static func sum(_ values: UnsafePointer<Float>, count: Int) -> Double {
+        var total: Double = 0
+        var start = 0
+        while start < count {
+            let end = min(count, start + 1024)
+            var lanes = SIMD16<Float>()
+            var index = start
+            while index + 16 <= end {
+                lanes += UnsafeRawPointer(values + index).loadUnaligned(as: SIMD16<Float>.self)
+                index += 16
+            }
+            var partial = Double(lanes.sum())
+            while index < end {
+                partial += Double(values[index])
+                index += 1
+            }
+            total += partial
+            start = end
+        }
+        return total
     }
 }
