@@ -11,12 +11,18 @@ public struct ConvolutionOptions: Sendable, Hashable {
     public var dilation: [Int]
     /// Channel groups: input and output channels are split into this many independent convolutions.
     public var groups: Int
+    /// How oneDNN computes it.
+    public var algorithm: ConvolutionAlgorithm
 
-    public init(stride: [Int] = [1], padding: [Int] = [0], dilation: [Int] = [1], groups: Int = 1) {
+    public init(
+        stride: [Int] = [1], padding: [Int] = [0], dilation: [Int] = [1], groups: Int = 1,
+        algorithm: ConvolutionAlgorithm = .direct
+    ) {
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
         self.groups = groups
+        self.algorithm = algorithm
     }
 
     /// `[value]` per axis expanded to `count` axes.
@@ -25,6 +31,15 @@ public struct ConvolutionOptions: Sendable, Hashable {
         if values.count == 1 { return Array(repeating: values[0], count: count) }
         throw TensorsError.invalidArgument(op: op, reason: "\(name) \(values) needs 1 or \(count) entries")
     }
+}
+
+/// How a convolution is computed.
+public enum ConvolutionAlgorithm: String, Sendable, Hashable, Codable {
+    /// Direct convolution: exact up to Float32 summation order; every geometry.
+    case direct
+    /// Winograd F(4x4, 3x3): fewer multiplications for 3x3, stride-1, ungrouped 2D convolutions, slightly larger
+    /// rounding error. Falls back to direct where oneDNN has no Winograd kernel.
+    case winograd
 }
 
 /// An activation applied to a convolution's output inside the same oneDNN primitive.
@@ -44,6 +59,8 @@ struct ConvolutionGeometry: Hashable {
     let padding: [Int64]
     let groups: Int
     let hasBias: Bool
+    /// Winograd where asked for and the geometry allows it (2D 3x3, stride 1, no dilation, ungrouped).
+    let algorithm: dnnl_alg_kind_t
 
     init(source: [Int], weights: [Int], hasBias: Bool, options: ConvolutionOptions, op: String) throws {
         let spatialCount = source.count - 2
@@ -82,6 +99,9 @@ struct ConvolutionGeometry: Hashable {
         self.padding = padding.map(Int64.init)
         self.groups = groups
         self.hasBias = hasBias
+        let winogradShape = spatialCount == 2 && weights.suffix(2) == [3, 3] && stride == [1, 1] && dilation == [1, 1]
+        let useWinograd = options.algorithm == .winograd && winogradShape && groups == 1
+        self.algorithm = useWinograd ? dnnl_convolution_winograd : dnnl_convolution_direct
     }
 
     /// The weights shape oneDNN expects: (G, O/G, I/G, k...) for grouped convolutions.
@@ -95,7 +115,7 @@ struct ConvolutionGeometry: Hashable {
     }
 
     var shapes: [[Int]] { [source, weights, destination] }
-    var key: String { "\(source)|\(weights)|\(strides)|\(dilates)|\(padding)|\(groups)|\(hasBias)" }
+    var key: String { "\(source)|\(weights)|\(strides)|\(dilates)|\(padding)|\(groups)|\(hasBias)|\(algorithm.rawValue)" }
 }
 
 extension Tensor {
@@ -141,22 +161,42 @@ enum ConvolutionPrimitives {
     static func forward(_ geometry: ConvolutionGeometry, activation: FusedActivation, training: Bool) throws -> Primitive {
         let key = "conv.fwd|\(geometry.key)|\(activation)|\(training)"
         return try Engine.cpu.primitive(key) {
-            var source = MemoryDescriptor.any(geometry.source).raw
-            var weights = geometry.weightsDescriptor.raw
-            var bias = MemoryDescriptor.plain([geometry.weights[0]]).raw
-            var destination = MemoryDescriptor.any(geometry.destination).raw
-            var descriptor = dnnl_convolution_desc_t()
-            try withUnsafePointer(to: &bias) { bias in
-                try check(
-                    dnnl_dilated_convolution_forward_desc_init(
-                        &descriptor, training ? dnnl_forward_training : dnnl_forward_inference,
-                        dnnl_convolution_direct, &source, &weights, geometry.hasBias ? bias : nil, &destination,
-                        geometry.strides, geometry.dilates, geometry.padding, geometry.padding),
-                    "convolution", geometry.shapes)
+            if geometry.algorithm == dnnl_convolution_winograd,
+                let winograd = try? forward(geometry, algorithm: dnnl_convolution_winograd, activation: activation, training: training)
+            {
+                return winograd
             }
-            let postOps: [(dnnl_alg_kind_t, Float)] = activation == .relu ? [(dnnl_eltwise_relu, Float(0))] : []
-            return try Primitive(&descriptor, postOps: postOps, op: "convolution", shapes: geometry.shapes)
+            return try forward(geometry, algorithm: dnnl_convolution_direct, activation: activation, training: training)
         }
+    }
+
+    private static func forward(
+        _ geometry: ConvolutionGeometry, algorithm: dnnl_alg_kind_t, activation: FusedActivation, training: Bool
+    ) throws -> Primitive {
+        var source = MemoryDescriptor.any(geometry.source).raw
+        var weights = geometry.weightsDescriptor.raw
+        var bias = MemoryDescriptor.plain([geometry.weights[0]]).raw
+        var destination = MemoryDescriptor.any(geometry.destination).raw
+        var descriptor = dnnl_convolution_desc_t()
+        try withUnsafePointer(to: &bias) { bias in
+            try check(
+                dnnl_dilated_convolution_forward_desc_init(
+                    &descriptor, training ? dnnl_forward_training : dnnl_forward_inference,
+                    algorithm, &source, &weights, geometry.hasBias ? bias : nil, &destination,
+                    geometry.strides, geometry.dilates, geometry.padding, geometry.padding),
+                "convolution", geometry.shapes)
+        }
+        let postOps: [(dnnl_alg_kind_t, Float)] = activation == .relu ? [(dnnl_eltwise_relu, Float(0))] : []
+        return try Primitive(&descriptor, postOps: postOps, op: "convolution", shapes: geometry.shapes)
+    }
+
+    /// The algorithm a forward convolution primitive was made with (its backward passes use the same).
+    static func algorithm(of forward: Primitive) -> dnnl_alg_kind_t {
+        var descriptor: UnsafeRawPointer?
+        guard dnnl_primitive_desc_query(forward.descriptor, dnnl_query_convolution_d, 0, &descriptor) == dnnl_success,
+            let descriptor
+        else { return dnnl_convolution_direct }
+        return descriptor.assumingMemoryBound(to: dnnl_convolution_desc_t.self).pointee.alg_kind
     }
 
     /// The weights in the layout the primitive wants. Ungrouped parameters adopt that layout once, so later
@@ -239,14 +279,15 @@ enum ConvolutionPrimitives {
     }
 
     static func backwardData(_ geometry: ConvolutionGeometry, forward: Primitive) throws -> Primitive {
-        try Engine.cpu.primitive("conv.bwd.data|\(geometry.key)") {
+        let algorithm = algorithm(of: forward)
+        return try Engine.cpu.primitive("conv.bwd.data|\(geometry.key)|\(algorithm.rawValue)") {
             var sourceGradient = MemoryDescriptor.any(geometry.source).raw
             var weights = MemoryDescriptor.any(geometry.groupedWeights).raw
             var destinationGradient = MemoryDescriptor.any(geometry.destination).raw
             var descriptor = dnnl_convolution_desc_t()
             try check(
                 dnnl_dilated_convolution_backward_data_desc_init(
-                    &descriptor, dnnl_convolution_direct, &sourceGradient, &weights, &destinationGradient,
+                    &descriptor, algorithm, &sourceGradient, &weights, &destinationGradient,
                     geometry.strides, geometry.dilates, geometry.padding, geometry.padding),
                 "convolution backward", geometry.shapes)
             return try Primitive(&descriptor, hint: forward, op: "convolution backward", shapes: geometry.shapes)
@@ -254,7 +295,8 @@ enum ConvolutionPrimitives {
     }
 
     static func backwardWeights(_ geometry: ConvolutionGeometry, forward: Primitive) throws -> Primitive {
-        try Engine.cpu.primitive("conv.bwd.weights|\(geometry.key)") {
+        let algorithm = algorithm(of: forward)
+        return try Engine.cpu.primitive("conv.bwd.weights|\(geometry.key)|\(algorithm.rawValue)") {
             var source = MemoryDescriptor.any(geometry.source).raw
             var weightsGradient = MemoryDescriptor.any(geometry.groupedWeights).raw
             var biasGradient = MemoryDescriptor.plain([geometry.weights[0]]).raw
@@ -263,7 +305,7 @@ enum ConvolutionPrimitives {
             try withUnsafePointer(to: &biasGradient) { biasGradient in
                 try check(
                     dnnl_dilated_convolution_backward_weights_desc_init(
-                        &descriptor, dnnl_convolution_direct, &source, &weightsGradient,
+                        &descriptor, algorithm, &source, &weightsGradient,
                         geometry.hasBias ? biasGradient : nil, &destinationGradient,
                         geometry.strides, geometry.dilates, geometry.padding, geometry.padding),
                     "convolution backward", geometry.shapes)
