@@ -104,7 +104,9 @@ extension Tensor {
             let shiftGradient = Tensor(layout: .plain([channels]))
             var arguments = [
                 (Argument.source, source), (Argument.mean, mean), (Argument.variance, variance),
-                (Argument.scale, scaleValues), (Argument.diffDestination, try gradient.reordered(to: source.layout)),
+                // oneDNN counts the shift among the backward inputs although the gradients do not depend on it.
+                (Argument.scale, scaleValues), (Argument.shift, shiftValues),
+                (Argument.diffDestination, try gradient.reordered(to: source.layout)),
                 (Argument.diffSource, sourceGradient), (Argument.diffScale, scaleGradient),
                 (Argument.diffShift, shiftGradient),
             ]
