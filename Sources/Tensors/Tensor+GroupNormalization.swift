@@ -49,69 +49,61 @@ extension Tensor {
     }
 }
 
-/// Offsets of (sample, channel, pixel) in a plain or channel-blocked layout: offset = n·batchStride +
-/// channelOffsets[c] + spatialOffsets[pixel].
-struct ChannelIndexing {
+/// Offsets in a plain or channel-blocked layout, walked as units of (sample, channel block): within a unit,
+/// element (pixel, lane) sits at unitBase + spatialOffsets[pixel] + lane, lanes being consecutive channels
+/// (one lane for plain layouts, 16 for nChw16c), so every loop reads memory in order.
+struct ChannelBlocks {
     let batchStride: Int
-    let channelOffsets: [Int]
+    let blockStride: Int
+    /// Channels per block (1 = plain).
+    let block: Int
+    let channels: Int
     /// Pixels in row-major (D, H, W) order.
     let spatialOffsets: [Int]
-    /// Channels per block (1 = plain): consecutive channels of a block are adjacent in memory.
-    let block: Int
 
     init(_ layout: MemoryDescriptor) {
         let (strides, block) = layout.channelBlocking!
         let shape = layout.shape
-        batchStride = strides[0]
-        channelOffsets = (0..<shape[1]).map { ($0 / block) * strides[1] + $0 % block }
+        (batchStride, blockStride, self.block, channels) = (strides[0], strides[1], block, shape[1])
         var offsets = [0]
         for axis in 2..<shape.count {
             offsets = offsets.flatMap { base in (0..<shape[axis]).map { base + $0 * strides[axis] } }
         }
         spatialOffsets = offsets
-        self.block = block
     }
 
-    /// Calls `body(offset, channel)` for every element of sample `n` in `channels`, in a memory-friendly order.
+    var blocksPerSample: Int { (channels + block - 1) / block }
+
+    /// Sample, first channel, channel count and storage base of unit `unit`.
     @inline(__always)
-    func forEach(sample n: Int, channels: Range<Int>, _ body: (Int, Int) -> Void) {
-        let base = n * batchStride
-        if block == 1 {
-            for c in channels {
-                let channelBase = base + channelOffsets[c]
-                for offset in spatialOffsets { body(channelBase + offset, c) }
-            }
-        } else {
-            for offset in spatialOffsets {
-                for c in channels { body(base + channelOffsets[c] + offset, c) }
-            }
-        }
+    func unit(_ unit: Int) -> (sample: Int, firstChannel: Int, lanes: Int, base: Int) {
+        let (n, b) = (unit / blocksPerSample, unit % blocksPerSample)
+        return (n, b * block, min(block, channels - b * block), n * batchStride + b * blockStride)
     }
 }
 
-/// The loops of group normalisation, parallel over (sample, group); statistics accumulate in Double.
+/// The loops of group normalisation: per (sample, channel) sums over pixels, in parallel over (sample, channel
+/// block) units and accumulated in Double, then combined per (sample, group). Statistics are two-pass (mean,
+/// then squared deviations).
 struct GroupNormKernel {
-    let indexing: ChannelIndexing
+    let blocks: ChannelBlocks
     let batch: Int
     let channels: Int
     let groups: Int
     let epsilon: Double
 
     init(layout: MemoryDescriptor, groups: Int, epsilon: Double) {
-        indexing = ChannelIndexing(layout)
+        blocks = ChannelBlocks(layout)
         batch = layout.shape[0]
         channels = layout.shape[1]
         self.groups = groups
         self.epsilon = epsilon
     }
 
-    /// Values normalised per (sample, group).
-    var groupSize: Int { channels / groups * indexing.spatialOffsets.count }
+    /// Values normalised together per (sample, group).
+    var groupSize: Double { Double(channels / groups * blocks.spatialOffsets.count) }
 
-    func channelRange(_ group: Int) -> Range<Int> {
-        let perGroup = channels / groups
-        return (group * perGroup)..<((group + 1) * perGroup)
-    }
+    func group(of channel: Int) -> Int { channel / (channels / groups) }
 
     /// Per (sample, group): mean and 1/√(σ² + ε).
     struct Statistics {
@@ -119,83 +111,128 @@ struct GroupNormKernel {
         var inverseDeviation: [Double]
     }
 
-    func forward(_ source: Tensor, gamma: [Float], beta: [Float], into output: Tensor) -> Statistics {
-        let x = UncheckedSendable(source.storageFloats.baseAddress!)
-        let y = UncheckedSendable(output.storageFloats.baseAddress!)
-        let count = batch * groups
-        let means = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
-        let inverses = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
-        defer { means.deallocate(); inverses.deallocate() }
-        let size = Double(groupSize)
-        StorageKernels.forEachChunk(count, minimumChunk: 1) { range in
-            for item in range {
-                let (n, channels) = (item / groups, channelRange(item % groups))
-                var sum = 0.0
-                indexing.forEach(sample: n, channels: channels) { offset, _ in sum += Double(x.value[offset]) }
-                let mean = sum / size
-                var squares = 0.0
-                indexing.forEach(sample: n, channels: channels) { offset, _ in
-                    let centred = Double(x.value[offset]) - mean
-                    squares += centred * centred
-                }
-                let inverse = 1 / (squares / size + epsilon).squareRoot()
-                (means[item], inverses[item]) = (mean, inverse)
-                indexing.forEach(sample: n, channels: channels) { offset, c in
-                    let normalised = Float((Double(x.value[offset]) - mean) * inverse)
-                    y.value[offset] = gamma[c] * normalised + beta[c]
+    /// Per (sample, channel) sums of `term(value at tensor 0, value at tensor 1, channel, sample)` over pixels.
+    private func channelSums(
+        _ first: Tensor, _ second: Tensor? = nil, _ term: (Float, Float, Int, Int) -> (Double, Double)
+    ) -> [(Double, Double)] {
+        let a = UncheckedSendable(first.storageFloats.baseAddress!)
+        let b = UncheckedSendable((second ?? first).storageFloats.baseAddress!)
+        let sums = UnsafeMutableBufferPointer<(Double, Double)>.allocate(capacity: batch * channels)
+        defer { sums.deallocate() }
+        StorageKernels.forEachChunk(batch * blocks.blocksPerSample, minimumChunk: 1) { range in
+            for index in range {
+                let unit = blocks.unit(index)
+                withUnsafeTemporaryAllocation(of: (Double, Double).self, capacity: unit.lanes) { lanes in
+                    lanes.initialize(repeating: (0, 0))
+                    for offset in blocks.spatialOffsets {
+                        let position = unit.base + offset
+                        for lane in 0..<unit.lanes {
+                            let (x, y) = term(a.value[position + lane], b.value[position + lane], unit.firstChannel + lane, unit.sample)
+                            lanes[lane].0 += x
+                            lanes[lane].1 += y
+                        }
+                    }
+                    for lane in 0..<unit.lanes { sums[unit.sample * channels + unit.firstChannel + lane] = lanes[lane] }
                 }
             }
         }
-        return Statistics(mean: Array(means), inverseDeviation: Array(inverses))
+        return Array(sums)
+    }
+
+    /// Writes `value(input, other, channel, sample)` for every element into `output` (same layout).
+    private func map(_ input: Tensor, _ other: Tensor?, into output: Tensor, _ value: (Float, Float, Int, Int) -> Float) {
+        let a = UncheckedSendable(input.storageFloats.baseAddress!)
+        let b = UncheckedSendable((other ?? input).storageFloats.baseAddress!)
+        let y = UncheckedSendable(output.storageFloats.baseAddress!)
+        StorageKernels.forEachChunk(batch * blocks.blocksPerSample, minimumChunk: 1) { range in
+            for index in range {
+                let unit = blocks.unit(index)
+                for offset in blocks.spatialOffsets {
+                    let position = unit.base + offset
+                    for lane in 0..<unit.lanes {
+                        y.value[position + lane] = value(
+                            a.value[position + lane], b.value[position + lane], unit.firstChannel + lane, unit.sample)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Per (sample, group) totals of per (sample, channel) sums.
+    private func groupTotals(_ sums: [(Double, Double)], weight: (Int) -> Double = { _ in 1 }) -> [(Double, Double)] {
+        var totals = [(Double, Double)](repeating: (0, 0), count: batch * groups)
+        for n in 0..<batch {
+            for c in 0..<channels {
+                let (sum, item) = (sums[n * channels + c], n * groups + group(of: c))
+                totals[item].0 += weight(c) * sum.0
+                totals[item].1 += weight(c) * sum.1
+            }
+        }
+        return totals
+    }
+
+    func forward(_ source: Tensor, gamma: [Float], beta: [Float], into output: Tensor) -> Statistics {
+        let size = groupSize
+        let means = groupTotals(channelSums(source) { x, _, _, _ in (Double(x), 0) }).map { $0.0 / size }
+        let squares = groupTotals(channelSums(source) { x, _, c, n in
+            let centred = Double(x) - means[n * groups + group(of: c)]
+            return (centred * centred, 0)
+        })
+        let inverses = squares.map { 1 / ($0.0 / size + epsilon).squareRoot() }
+        // y = x·a + b per (sample, channel), a = γ/σ, b = β − γ·μ/σ.
+        var factors = [(Float, Float)](repeating: (0, 0), count: batch * channels)
+        for n in 0..<batch {
+            for c in 0..<channels {
+                let item = n * groups + group(of: c)
+                let factor = Double(gamma[c]) * inverses[item]
+                factors[n * channels + c] = (Float(factor), Float(Double(beta[c]) - factor * means[item]))
+            }
+        }
+        map(source, nil, into: output) { x, _, c, n in
+            let (a, b) = factors[n * channels + c]
+            return x * a + b
+        }
+        return Statistics(mean: means, inverseDeviation: inverses)
     }
 
     /// Gradients of the input (in the source's layout), scale and shift from the output gradient (same layout).
     func backward(_ gradient: Tensor, source: Tensor, gamma: [Float], statistics: Statistics)
         -> (source: Tensor, scale: [Float], shift: [Float])
     {
-        let result = Tensor(layout: source.layout, storage: TensorStorage(zeroedByteCount: source.layout.byteCount))
-        let x = UncheckedSendable(source.storageFloats.baseAddress!)
-        let dy = UncheckedSendable(gradient.storageFloats.baseAddress!)
-        let dx = UncheckedSendable(result.storageFloats.baseAddress!)
-        // Per (sample, channel) partial sums of dy·x̂ and dy; each task writes only its own channels.
-        let scalePartial = UnsafeMutableBufferPointer<Double>.allocate(capacity: batch * channels)
-        let shiftPartial = UnsafeMutableBufferPointer<Double>.allocate(capacity: batch * channels)
-        defer { scalePartial.deallocate(); shiftPartial.deallocate() }
-        scalePartial.initialize(repeating: 0)
-        shiftPartial.initialize(repeating: 0)
-        let size = Double(groupSize)
-        StorageKernels.forEachChunk(batch * groups, minimumChunk: 1) { range in
-            for item in range {
-                let (n, channels) = (item / groups, channelRange(item % groups))
-                let (mean, inverse) = (statistics.mean[item], statistics.inverseDeviation[item])
-                var (sumGradient, sumGradientNormalised) = (0.0, 0.0)
-                indexing.forEach(sample: n, channels: channels) { offset, c in
-                    let normalised = (Double(x.value[offset]) - mean) * inverse
-                    let outputGradient = Double(dy.value[offset])
-                    let normalisedGradient = outputGradient * Double(gamma[c])
-                    sumGradient += normalisedGradient
-                    sumGradientNormalised += normalisedGradient * normalised
-                    scalePartial[n * self.channels + c] += outputGradient * normalised
-                    shiftPartial[n * self.channels + c] += outputGradient
-                }
-                let (meanGradient, meanGradientNormalised) = (sumGradient / size, sumGradientNormalised / size)
-                indexing.forEach(sample: n, channels: channels) { offset, c in
-                    let normalised = (Double(x.value[offset]) - mean) * inverse
-                    let normalisedGradient = Double(dy.value[offset]) * Double(gamma[c])
-                    let value = inverse * (normalisedGradient - meanGradient - normalised * meanGradientNormalised)
-                    dx.value[offset] = Float(value)
-                }
+        let (means, inverses) = (statistics.mean, statistics.inverseDeviation)
+        // Per (sample, channel): Σ dy·x̂ and Σ dy.
+        let sums = channelSums(source, gradient) { x, dy, c, n in
+            let item = n * groups + group(of: c)
+            let normalised = (Double(x) - means[item]) * inverses[item]
+            return (Double(dy) * normalised, Double(dy))
+        }
+        // Per (sample, group) with dx̂ = γ·dy: Σ dx̂·x̂ and Σ dx̂.
+        let totals = groupTotals(sums) { Double(gamma[$0]) }
+        let size = groupSize
+        // dx = σ⁻¹·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), written as dy·k₁ + (x − μ)·k₂ + k₃ per (sample, channel).
+        var constants = [(Double, Double, Double, Double)](repeating: (0, 0, 0, 0), count: batch * channels)
+        for n in 0..<batch {
+            for c in 0..<channels {
+                let item = n * groups + group(of: c)
+                let inverse = inverses[item]
+                let (meanGradientNormalised, meanGradient) = (totals[item].0 / size, totals[item].1 / size)
+                constants[n * channels + c] = (
+                    inverse * Double(gamma[c]), -inverse * inverse * meanGradientNormalised, -inverse * meanGradient,
+                    means[item]
+                )
             }
+        }
+        let result = Tensor(layout: source.layout, storage: TensorStorage(zeroedByteCount: source.layout.byteCount))
+        map(source, gradient, into: result) { x, dy, c, n in
+            let (k1, k2, k3, mean) = constants[n * channels + c]
+            return Float(Double(dy) * k1 + (Double(x) - mean) * k2 + k3)
         }
         var scale = [Float](repeating: 0, count: channels)
         var shift = [Float](repeating: 0, count: channels)
         for c in 0..<channels {
-            var (scaleSum, shiftSum) = (0.0, 0.0)
-            for n in 0..<batch {
-                scaleSum += scalePartial[n * channels + c]
-                shiftSum += shiftPartial[n * channels + c]
-            }
-            (scale[c], shift[c]) = (Float(scaleSum), Float(shiftSum))
+            let perSample = (0..<batch).map { sums[$0 * channels + c] }
+            scale[c] = Float(perSample.map(\.0).reduce(0, +))
+            shift[c] = Float(perSample.map(\.1).reduce(0, +))
         }
         return (result, scale, shift)
     }
