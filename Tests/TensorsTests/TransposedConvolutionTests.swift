@@ -85,6 +85,7 @@ let transposedConvolutionCases: [TransposedConvolutionCase] = [
     TransposedConvolutionCase(input: [2, 3, 4, 5], weight: [3, 2, 2, 2], stride: 2),
     TransposedConvolutionCase(input: [1, 2, 4, 3], weight: [2, 3, 3, 3], stride: 2, padding: 1, outputPadding: 1),
     TransposedConvolutionCase(input: [1, 2, 5, 4], weight: [2, 2, 3, 3], stride: 1, padding: 2, dilation: 2),
+    TransposedConvolutionCase(input: [1, 2, 3, 3], weight: [2, 2, 3, 3], stride: 2, padding: 0, outputPadding: 1),
     TransposedConvolutionCase(input: [1, 4, 3, 3], weight: [4, 3, 3, 3], stride: 2, padding: 1, groups: 2),
     TransposedConvolutionCase(input: [1, 17, 3, 3], weight: [17, 18, 2, 2], stride: 2),
     TransposedConvolutionCase(input: [1, 2, 3, 2, 3], weight: [2, 3, 2, 2, 2], stride: 2),
