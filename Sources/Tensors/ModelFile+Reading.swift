@@ -85,7 +85,8 @@ struct SafetensorsEntry {
         switch dtype {
         case .f32:
             for i in 0..<out.count {
-                out[i] = Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self)))
+                out[i] = Float(
+                    bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self)))
             }
         case .f64:
             for i in 0..<out.count {
@@ -94,7 +95,8 @@ struct SafetensorsEntry {
             }
         case .f16:
             for i in 0..<out.count {
-                out[i] = halfToFloat(UInt16(littleEndian: data.loadUnaligned(fromByteOffset: base + 2 * i, as: UInt16.self)))
+                out[i] = halfToFloat(
+                    UInt16(littleEndian: data.loadUnaligned(fromByteOffset: base + 2 * i, as: UInt16.self)))
             }
         case .bf16:
             for i in 0..<out.count {

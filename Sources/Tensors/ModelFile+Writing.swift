@@ -27,7 +27,8 @@ extension ModelFile {
             dataCount = end
         }
         if !metadata.isEmpty { entries[Self.metadataName] = metadata }
-        var header = try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .withoutEscapingSlashes])
+        var header = try JSONSerialization.data(
+            withJSONObject: entries, options: [.sortedKeys, .withoutEscapingSlashes])
         // Pad with spaces so the data section starts 8-byte aligned, as the reference implementation does.
         header.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
 
@@ -67,7 +68,8 @@ enum AtomicWrite {
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard descriptor >= 0 else {
-            throw TensorsError.modelFile(path: url.path, reason: "cannot be written: \(String(cString: strerror(errno)))")
+            throw TensorsError.modelFile(
+                path: url.path, reason: "cannot be written: \(String(cString: strerror(errno)))")
         }
         var failure = writeAll(data, to: descriptor)
         if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }

@@ -31,7 +31,8 @@ public struct ModelFile: Sendable {
     /// - Throws: `TensorsError.invalidArgument` when two parameters share a name.
     public init(parameters: NamedParameters, metadata: [String: String] = [:]) throws {
         try validateNames(parameters, op: "ModelFile")
-        self.init(tensors: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.tensor) }), metadata: metadata)
+        self.init(
+            tensors: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.tensor) }), metadata: metadata)
     }
 
     /// The name used in messages: the path, or a placeholder for files built in memory.

@@ -37,7 +37,9 @@ struct SafetensorsHeader {
 
     /// One tensor's entry: dtype, shape and offsets present, well-formed and consistent with each other.
     private static func entry(name: String, _ raw: Any, fail: (String) -> TensorsError) throws -> SafetensorsEntry {
-        guard let fields = raw as? [String: Any] else { throw fail("the entry of tensor '\(name)' is not a JSON object") }
+        guard let fields = raw as? [String: Any] else {
+            throw fail("the entry of tensor '\(name)' is not a JSON object")
+        }
         guard let dtypeName = fields["dtype"] as? String else { throw fail("tensor '\(name)' has no \"dtype\" string") }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
             throw fail("tensor '\(name)' has dtype \(dtypeName); only F32, F64, F16 and BF16 can be read")
@@ -88,7 +90,8 @@ struct SafetensorsHeader {
                     + "holds \(dataCount) bytes (truncated file?)")
         }
         let ordered = entries.sorted { ($0.range.lowerBound, $0.name) < ($1.range.lowerBound, $1.name) }
-        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.range.lowerBound < previous.range.upperBound {
+        for (previous, next) in zip(ordered, ordered.dropFirst())
+        where next.range.lowerBound < previous.range.upperBound {
             throw fail(
                 "the data of tensors '\(previous.name)' \(previous.range) and '\(next.name)' \(next.range) overlap")
         }
