@@ -112,19 +112,30 @@ private struct AdamScalars {
         parameter p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
         mean m: UnsafeMutablePointer<Float>, variance v: UnsafeMutablePointer<Float>, count: Int
     ) {
-        let (w1, b2, w2, size, root, eps, l2, factor) = (
-            oneMinusBeta1, beta2, oneMinusBeta2, stepSize, biasCorrection2Root, epsilon, l2, decayFactor
-        )
         StorageKernels.forEachChunk(count) { range in
-            for i in range {
-                let decayed = p[i] * factor
-                let gradient = g[i] + l2 * decayed
-                let mean = m[i] + w1 * (gradient - m[i])
-                let variance = b2 * v[i] + w2 * gradient * gradient
-                m[i] = mean
-                v[i] = variance
-                p[i] = decayed - size * (mean / (variance.squareRoot() / root + eps))
-            }
+            update(range, parameter: p, gradient: g, mean: m, variance: v)
+        }
+    }
+
+    /// The elementwise update over `range`. A separate function with the constants in locals, so that stores
+    /// through the pointers cannot alias them and the loop vectorises.
+    private func update(
+        _ range: Range<Int>, parameter p: UnsafeMutablePointer<Float>, gradient g: UnsafeMutablePointer<Float>,
+        mean m: UnsafeMutablePointer<Float>, variance v: UnsafeMutablePointer<Float>
+    ) {
+        let (w1, b2, w2) = (oneMinusBeta1, beta2, oneMinusBeta2)
+        let (size, root, eps) = (stepSize, biasCorrection2Root, epsilon)
+        let (l2, factor) = (self.l2, decayFactor)
+        for i in range {
+            let decayed = p[i] * factor
+            let gradient = g[i] + l2 * decayed
+            let mean = m[i] + w1 * (gradient - m[i])
+            let variance = b2 * v[i] + w2 * gradient * gradient
+            m[i] = mean
+            v[i] = variance
+            // The variance is never negative; `abs` tells LLVM so, which drops glibc's errno path of sqrtf and lets
+            // the loop vectorise.
+            p[i] = decayed - size * (mean / (abs(variance).squareRoot() / root + eps))
         }
     }
 }
