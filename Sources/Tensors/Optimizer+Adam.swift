@@ -30,8 +30,9 @@ struct AdamUpdate {
         try validateNames(parameters, op: op)
         let unbounded = Float.greatestFiniteMagnitude
         try validate(learningRate, "the learning rate", in: 0...unbounded, op: op)
-        try validate(betas.0, "beta1", in: 0...0.99999994, op: op)
-        try validate(betas.1, "beta2", in: 0...0.99999994, op: op)
+        for (name, beta) in [("beta1", betas.0), ("beta2", betas.1)] where !(0..<1).contains(beta) {
+            throw TensorsError.invalidArgument(op: op, reason: "\(name) must be in [0, 1); got \(beta)")
+        }
         // ε = 0 would turn the zero padding of blocked layouts into 0/0.
         try validate(epsilon, "epsilon", in: Float.leastNormalMagnitude...unbounded, op: op)
         try validate(weightDecay, "weight decay", in: 0...unbounded, op: op)

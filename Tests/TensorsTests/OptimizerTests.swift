@@ -186,7 +186,9 @@ struct OptimizerTests {
 
     @Test func invalidHyperparametersAreRefused() throws {
         let parameters: NamedParameters = [("w", try Tensor.parameter(shape: [2], values: [1, 2]))]
-        #expect(throws: TensorsError.self) { try Adam(parameters: parameters, betas: (1, 0.999)) }
+        #expect(throws: TensorsError.invalidArgument(op: "Adam", reason: "beta1 must be in [0, 1); got 1.0")) {
+            try Adam(parameters: parameters, betas: (1, 0.999))
+        }
         #expect(throws: TensorsError.self) { try AdamW(parameters: parameters, epsilon: 0) }
         #expect(throws: TensorsError.self) { try SGD(parameters: parameters, learningRate: -1) }
         #expect(throws: TensorsError.self) { try SGD(parameters: parameters, learningRate: 0.1, nesterov: true) }
