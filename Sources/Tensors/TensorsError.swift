@@ -10,6 +10,10 @@ public enum TensorsError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(op: String, reason: String)
     /// `backward()` was asked of something that cannot start it.
     case notDifferentiable(reason: String)
+    /// A model or optimiser-state file could not be read or written, or its content is not valid.
+    case modelFile(path: String, reason: String)
+    /// Stored tensors do not fit the parameters they should be loaded into. Every problem is listed at once.
+    case parametersDoNotMatch(source: String, missing: [String], unexpected: [String], shapes: [ShapeMismatch])
 
     public var description: String {
         switch self {
@@ -21,8 +25,44 @@ public enum TensorsError: Error, Equatable, CustomStringConvertible {
             "\(op): \(reason)"
         case .notDifferentiable(let reason):
             "cannot compute gradients: \(reason)"
+        case .modelFile(let path, let reason):
+            "model file '\(path)': \(reason)"
+        case .parametersDoNotMatch(let source, let missing, let unexpected, let shapes):
+            parameterMismatchDescription(source: source, missing: missing, unexpected: unexpected, shapes: shapes)
         }
     }
+
+    /// A named tensor whose stored shape differs from the parameter's.
+    public struct ShapeMismatch: Equatable, Sendable, CustomStringConvertible {
+        public let name: String
+        /// The shape of the parameter being loaded into.
+        public let expected: [Int]
+        /// The shape found in the file or state.
+        public let found: [Int]
+
+        public init(name: String, expected: [Int], found: [Int]) {
+            self.name = name
+            self.expected = expected
+            self.found = found
+        }
+
+        public var description: String { "'\(name)' is \(found) in the file but \(expected) in the model" }
+    }
+}
+
+private func parameterMismatchDescription(
+    source: String, missing: [String], unexpected: [String], shapes: [TensorsError.ShapeMismatch]
+) -> String {
+    var problems: [String] = []
+    if !missing.isEmpty {
+        problems.append("missing \(missing.count) tensor(s): \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+    }
+    if !unexpected.isEmpty {
+        let names = unexpected.map { "'\($0)'" }.joined(separator: ", ")
+        problems.append("\(unexpected.count) tensor(s) the model does not have: \(names)")
+    }
+    problems += shapes.map(\.description)
+    return "'\(source)' does not fit the model's parameters: " + problems.joined(separator: "; ")
 }
 
 /// Turns a oneDNN status into a `TensorsError.backend` naming `op` and the shapes involved.
