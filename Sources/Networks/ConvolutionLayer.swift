@@ -11,13 +11,15 @@ public final class ConvolutionLayer: Module {
     /// - Parameters:
     ///   - dimensions: 2 or 3 spatial axes.
     ///   - kernel: taps per axis (odd, so the output keeps the input's size).
+    ///   - algorithm: how oneDNN computes it (Winograd applies to 2D 3x3 kernels only).
     public init(
-        inputChannels: Int, outputChannels: Int, kernel: Int, dimensions: Int, generator: inout RandomGenerator
+        inputChannels: Int, outputChannels: Int, kernel: Int, dimensions: Int, algorithm: ConvolutionAlgorithm = .direct,
+        generator: inout RandomGenerator
     ) throws {
         let shape = [outputChannels, inputChannels] + Array(repeating: kernel, count: dimensions)
         weight = try Tensor.parameter(shape: shape, initializer: .kaimingUniform, generator: &generator)
         bias = try Tensor.parameter(shape: [outputChannels], initializer: .constant(0), generator: &generator)
-        options = ConvolutionOptions(padding: [kernel / 2])
+        options = ConvolutionOptions(padding: [kernel / 2], algorithm: algorithm)
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }

@@ -6,13 +6,17 @@ public final class ConvolutionBlock: Module {
     public let second: ConvolutionLayer
     public let dropout: Float
 
-    init(inputChannels: Int, outputChannels: Int, dimensions: Int, dropout: Float, generator: inout RandomGenerator) throws {
+    init(
+        inputChannels: Int, outputChannels: Int, configuration: UNetConfiguration, dropout: Float,
+        generator: inout RandomGenerator
+    ) throws {
+        let (dimensions, algorithm) = (configuration.dimensions, configuration.convolutionAlgorithm)
         first = try ConvolutionLayer(
             inputChannels: inputChannels, outputChannels: outputChannels, kernel: 3, dimensions: dimensions,
-            generator: &generator)
+            algorithm: algorithm, generator: &generator)
         second = try ConvolutionLayer(
             inputChannels: outputChannels, outputChannels: outputChannels, kernel: 3, dimensions: dimensions,
-            generator: &generator)
+            algorithm: algorithm, generator: &generator)
         self.dropout = dropout
     }
 
@@ -54,17 +58,17 @@ public final class UNet: Module {
         var generator = RandomGenerator(seed: seed)
         let (widths, dimensions) = (configuration.widths, configuration.dimensions)
         input = try ConvolutionBlock(
-            inputChannels: configuration.inputChannels, outputChannels: widths[0], dimensions: dimensions, dropout: 0,
-            generator: &generator)
+            inputChannels: configuration.inputChannels, outputChannels: widths[0], configuration: configuration,
+            dropout: 0, generator: &generator)
         down = try (1..<widths.count).map { level in
             try ConvolutionBlock(
-                inputChannels: widths[level - 1], outputChannels: widths[level], dimensions: dimensions,
+                inputChannels: widths[level - 1], outputChannels: widths[level], configuration: configuration,
                 dropout: configuration.dropout, generator: &generator)
         }
         up = try (0..<(widths.count - 1)).reversed().map { level in
             try ConvolutionBlock(
                 inputChannels: widths[level + 1] + widths[level], outputChannels: widths[level],
-                dimensions: dimensions, dropout: configuration.dropout, generator: &generator)
+                configuration: configuration, dropout: configuration.dropout, generator: &generator)
         }
         head = try ConvolutionLayer(
             inputChannels: widths[0], outputChannels: configuration.outputChannels, kernel: 1, dimensions: dimensions,

@@ -1,3 +1,4 @@
+import CDNNL
 import Testing
 
 @testable import Tensors
@@ -131,5 +132,47 @@ struct ConvolutionTests {
             try x.convolved(with: w)
         }
         #expect(throws: TensorsError.self) { try x.convolved(with: Tensor.zeros([4, 3, 11, 11])) }
+    }
+}
+
+@Suite("Winograd convolution")
+struct WinogradConvolutionTests {
+    /// Winograd F(4x4, 3x3) against the Double direct reference (forward) and against direct convolution
+    /// (gradients), within 1e-4 relative: its extra rounding is far below that.
+    @Test(arguments: [[2, 32, 12, 12], [1, 2, 9, 7], [1, 48, 16, 20]])
+    func winogradMatchesDirectConvolution(inputShape: [Int]) throws {
+        var generator = TestValues(seed: 30)
+        let x = try generator.tensor(inputShape, requiresGradient: true)
+        let w = try generator.tensor([32, inputShape[1], 3, 3], requiresGradient: true)
+        let b = try generator.tensor([32], requiresGradient: true)
+        let winograd = ConvolutionOptions(padding: [1], algorithm: .winograd)
+        let y = try x.convolved(with: w, bias: b, options: winograd)
+        let expected = referenceConvolution(
+            input: try x.values(), inputShape: x.shape, weight: try w.values(), weightShape: w.shape,
+            bias: try b.values(), stride: 1, padding: 1, dilation: 1, groups: 1)
+        expectClose(try y.values(), expected.values, tolerance: 1e-4)
+        let geometry = try ConvolutionGeometry(source: x.shape, weights: w.shape, hasBias: true, options: winograd, op: "test")
+        let primitive = try ConvolutionPrimitives.forward(geometry, activation: .none, training: true)
+        #expect(ConvolutionPrimitives.algorithm(of: primitive) == dnnl_convolution_winograd)
+
+        try projected(y).backward()
+        let winogradGradients = try [x, w, b].map { try #require($0.gradient).values() }
+        for tensor in [x, w, b] { tensor.zeroGradient() }
+        try projected(x.convolved(with: w, bias: b, options: ConvolutionOptions(padding: [1]))).backward()
+        for (tensor, fast) in zip([x, w, b], winogradGradients) {
+            expectClose(fast, try #require(tensor.gradient).values(), tolerance: 1e-4)
+        }
+    }
+
+    /// Geometries without a Winograd kernel (3D, strided) quietly use direct convolution.
+    @Test func otherGeometriesFallBackToDirect() throws {
+        var generator = TestValues(seed: 31)
+        for (input, weight, stride) in [([1, 2, 5, 6, 6], [4, 2, 3, 3, 3], 1), ([1, 3, 9, 9], [4, 3, 3, 3], 2)] {
+            let x = try generator.tensor(input)
+            let w = try generator.tensor(weight)
+            let options = ConvolutionOptions(stride: [stride], padding: [1], algorithm: .winograd)
+            let direct = ConvolutionOptions(stride: [stride], padding: [1])
+            expectClose(try x.convolved(with: w, options: options).values(), try x.convolved(with: w, options: direct).values())
+        }
     }
 }

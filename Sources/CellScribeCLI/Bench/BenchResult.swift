@@ -1,0 +1,41 @@
+import Foundation
+import Tensors
+
+/// Timings of one workload, in milliseconds, and the process's peak resident memory.
+struct BenchResult {
+    let workload: String
+    let what: String
+    let milliseconds: [Double]
+    let peakResidentMegabytes: Double?
+
+    static var stack: String { "cellscribe \(CellScribe.version) onednn \(Engine.libraryVersion)" }
+
+    /// One JSON object on one line, fields in the PyTorch reference's order plus peak_rss_mb.
+    func jsonLine(threads: Int) throws -> String {
+        let sorted = milliseconds.sorted()
+        let middle = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+        let fields: [(String, String)] = [
+            ("workload", try encoded(workload)), ("what", try encoded(what)), ("stack", try encoded(Self.stack)),
+            ("threads", "\(threads)"), ("median_ms", "\(rounded(median))"), ("min_ms", "\(rounded(sorted[0]))"),
+            ("max_ms", "\(rounded(sorted[sorted.count - 1]))"),
+            ("peak_rss_mb", peakResidentMegabytes.map { "\(rounded($0))" } ?? "null"),
+        ]
+        return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    private func encoded(_ text: String) throws -> String {
+        String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
+    }
+}
+
+/// The peak resident set size of this process so far (Linux `VmHWM`), in MiB; nil where unavailable.
+func peakResidentMegabytes() -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first
+        return kilobytes.map { $0 / 1024 }
+    }
+    return nil
+}
