@@ -20,7 +20,8 @@ public struct UNetConfiguration: Codable, Sendable, Hashable {
     public var dropout: Float
     public var upsampling: Upsampling
     /// How the 3x3 convolutions are computed: Winograd (the default; about twice as fast in 2D, rounding
-    /// differences around 1e-6 relative) or direct. 3D convolutions are always direct.
+    /// differences around 1e-6 relative) or direct. 3D convolutions with Winograd run as 2D ones over depth
+    /// slices (`DepthSlicedConvolution`).
     public var convolutionAlgorithm: ConvolutionAlgorithm
 
     public init(

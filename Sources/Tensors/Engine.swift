@@ -1,5 +1,6 @@
 import CDNNL
 import Foundation
+import Synchronization
 
 /// The oneDNN CPU engine and the stream every primitive runs on, plus the primitive cache.
 ///
@@ -27,11 +28,14 @@ public final class Engine: @unchecked Sendable {
         self.stream = stream!
     }
 
-    /// Threads oneDNN's OpenMP pool uses for each primitive.
+    /// Threads each primitive and Swift kernel uses (default: OpenMP's default, all cores unless OMP_NUM_THREADS
+    /// says otherwise). OpenMP keeps the setting per calling thread, so `execute` applies it on whichever thread
+    /// runs a primitive.
     public var threadCount: Int {
-        get { Int(omp_get_max_threads()) }
-        set { omp_set_num_threads(Int32(max(1, newValue))) }
+        get { configuredThreads.withLock { $0 } }
+        set { configuredThreads.withLock { $0 = max(1, newValue) } }
     }
+    private let configuredThreads = Mutex(Int(omp_get_max_threads()))
 
     /// The oneDNN library's version, such as "2.6.0".
     public static var libraryVersion: String {
@@ -44,8 +48,10 @@ public final class Engine: @unchecked Sendable {
     func execute(_ primitive: Primitive, _ arguments: [(Int32, Tensor)], op: String, shapes: [[Int]]) throws {
         var execArguments = try arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: try $0.1.memory()) }
         let scratchLayout = primitive.memoryDescriptor(dnnl_query_scratchpad_md)
+        let threads = Int32(threadCount)
         lock.lock()
         defer { lock.unlock() }
+        if omp_get_max_threads() != threads { omp_set_num_threads(threads) }
         var scratchMemory: dnnl_memory_t?
         let scratchBytes = scratchLayout.byteCount
         if scratchBytes > 0 {

@@ -65,6 +65,31 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
         return "\(shape)~\(strides)~\(blocks)~\(indices)~\(raw.offset0)"
     }
 
+    /// (N, C, D, H, W) stored depth-major with 16-channel blocks: memory order N, D, C/16, H, W, 16, so that the
+    /// storage is exactly an nChw16c tensor of N·D images (N, C, H, W) each. 3D convolutions run as 2D ones over
+    /// these depth slices.
+    static func depthMajor(_ shape: [Int]) -> MemoryDescriptor {
+        precondition(shape.count == 5, "depth-major layouts are for (N, C, D, H, W)")
+        let (n, c, d, h, w) = (shape[0], shape[1], shape[2], shape[3], shape[4])
+        var raw = make([n * d, c, h, w], tag: dnnl_nChw16c).raw
+        let paddedChannels = Int(raw.padded_dims.1)
+        raw.ndims = 5
+        let dims: [dnnl_dim_t] = [n, c, d, h, w].map { dnnl_dim_t($0) }
+        let paddedDims: [dnnl_dim_t] = [n, paddedChannels, d, h, w].map { dnnl_dim_t($0) }
+        let strides: [dnnl_dim_t] = [d * paddedChannels * h * w, 16 * h * w, paddedChannels * h * w, 16 * w, 16]
+            .map { dnnl_dim_t($0) }
+        withUnsafeMutableBytes(of: &raw.dims) { Self.store(dims, into: $0) }
+        withUnsafeMutableBytes(of: &raw.padded_dims) { Self.store(paddedDims, into: $0) }
+        withUnsafeMutableBytes(of: &raw.padded_offsets) { Self.store([0, 0, 0, 0, 0], into: $0) }
+        withUnsafeMutableBytes(of: &raw.format_desc.blocking.strides) { Self.store(strides, into: $0) }
+        return MemoryDescriptor(raw: raw)
+    }
+
+    private static func store(_ values: [dnnl_dim_t], into bytes: UnsafeMutableRawBufferPointer) {
+        let slots = bytes.bindMemory(to: dnnl_dim_t.self)
+        for index in slots.indices { slots[index] = index < values.count ? values[index] : 0 }
+    }
+
     /// Strides between elements of each logical axis when the layout is plain or has one inner block over
     /// channels (axis 1), such as nChw16c; nil for other layouts. Returns the outer strides (per axis, in
     /// elements; the channel stride is per block) and the channel block size (1 when unblocked).

@@ -14,11 +14,13 @@ final class Primitive: @unchecked Sendable {
     ///   - operation: the initialised operation descriptor.
     ///   - hint: the forward primitive, for backward primitives.
     ///   - postOps: eltwise post-ops to fuse (algorithm, alpha).
+    ///   - accumulates: add the result to what the destination holds (oneDNN's sum post-op) instead of
+    ///     overwriting it.
     convenience init<Operation>(
         _ operation: inout Operation, hint: Primitive? = nil, postOps: [(dnnl_alg_kind_t, Float)] = [],
-        op: String, shapes: [[Int]]
+        accumulates: Bool = false, op: String, shapes: [[Int]]
     ) throws {
-        let attributes = try Primitive.attributes(postOps: postOps, op: op, shapes: shapes)
+        let attributes = try Primitive.attributes(postOps: postOps, accumulates: accumulates, op: op, shapes: shapes)
         defer { dnnl_primitive_attr_destroy(attributes) }
         var descriptor: dnnl_primitive_desc_t?
         try withUnsafePointer(to: &operation) { pointer in
@@ -52,17 +54,18 @@ final class Primitive: @unchecked Sendable {
         MemoryDescriptor(raw: dnnl_primitive_desc_query_md(descriptor, what, index).pointee)
     }
 
-    /// Attributes every CellScribe primitive gets: user scratchpad, and the requested eltwise post-ops.
-    static func attributes(postOps: [(dnnl_alg_kind_t, Float)], op: String, shapes: [[Int]]) throws
-        -> dnnl_primitive_attr_t
-    {
+    /// Attributes every CellScribe primitive gets: user scratchpad, and the requested post-ops (the sum first).
+    static func attributes(
+        postOps: [(dnnl_alg_kind_t, Float)], accumulates: Bool = false, op: String, shapes: [[Int]]
+    ) throws -> dnnl_primitive_attr_t {
         var attributes: dnnl_primitive_attr_t?
         try check(dnnl_primitive_attr_create(&attributes), op, shapes)
         try check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), op, shapes)
-        if !postOps.isEmpty {
+        if !postOps.isEmpty || accumulates {
             var list: dnnl_post_ops_t?
             try check(dnnl_post_ops_create(&list), op, shapes)
             defer { dnnl_post_ops_destroy(list) }
+            if accumulates { try check(dnnl_post_ops_append_sum(list, 1), op, shapes) }
             for (algorithm, alpha) in postOps {
                 try check(dnnl_post_ops_append_eltwise(list, 1, algorithm, alpha, 0), op, shapes)
             }

@@ -6,9 +6,12 @@ enum StorageKernels {
     /// Elements below which a loop runs on one thread.
     static let parallelThreshold = 1 << 16
 
-    /// Calls `body` on disjoint chunks covering `0..<count`, on up to `Engine.cpu.threadCount` threads.
-    static func forEachChunk(_ count: Int, minimumChunk: Int = parallelThreshold, _ body: (Range<Int>) -> Void) {
-        let threads = min(Engine.cpu.threadCount, max(1, count / minimumChunk))
+    /// Calls `body` on disjoint chunks covering `0..<count`, on up to `threads` threads.
+    static func forEachChunk(
+        _ count: Int, minimumChunk: Int = parallelThreshold, threads maximumThreads: Int = Engine.cpu.threadCount,
+        _ body: (Range<Int>) -> Void
+    ) {
+        let threads = min(maximumThreads, max(1, count / minimumChunk))
         guard threads > 1 else {
             body(0..<count)
             return

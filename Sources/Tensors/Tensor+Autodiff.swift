@@ -119,5 +119,5 @@ extension Tensor {
     public func zeroGradient() { gradient = nil }
 
     /// A copy that shares values but records nothing: gradients stop here.
-    public func detached() -> Tensor { Tensor(layout: layout, storage: storage) }
+    public func detached() -> Tensor { Tensor(layout: layout, storage: storage, offset: storageOffset) }
 }

@@ -60,7 +60,7 @@ extension Tensor {
         let source = try subMemory(channels: range) != nil ? self : plain()
         let view = try source.subMemory(channels: range)!
         let outputLayout = try MemoryDescriptor.like(source.layout, shape: outputShape)
-        let output = try Tensor(layout: view, storage: source.storage).reordered(to: outputLayout)
+        let output = try Tensor(layout: view, storage: source.storage, offset: source.storageOffset).reordered(to: outputLayout)
         let inputLayout = source.layout
         return output.recorded(as: op, from: [self]) { gradient in
             let result = Tensor(layout: inputLayout, storage: TensorStorage(zeroedByteCount: inputLayout.byteCount))

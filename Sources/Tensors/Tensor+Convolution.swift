@@ -61,6 +61,9 @@ struct ConvolutionGeometry: Hashable {
     let hasBias: Bool
     /// Winograd where asked for and the geometry allows it (2D 3x3, stride 1, no dilation, ungrouped).
     let algorithm: dnnl_alg_kind_t
+    /// Whether the caller asked for Winograd (3D convolutions then run as 2D Winograd ones over depth slices
+    /// where `DepthSlicedConvolution` applies).
+    let requestsWinograd: Bool
 
     init(source: [Int], weights: [Int], hasBias: Bool, options: ConvolutionOptions, op: String) throws {
         let spatialCount = source.count - 2
@@ -102,6 +105,7 @@ struct ConvolutionGeometry: Hashable {
         let winogradShape = spatialCount == 2 && weights.suffix(2) == [3, 3] && stride == [1, 1] && dilation == [1, 1]
         let useWinograd = options.algorithm == .winograd && winogradShape && groups == 1
         self.algorithm = useWinograd ? dnnl_convolution_winograd : dnnl_convolution_direct
+        self.requestsWinograd = options.algorithm == .winograd
     }
 
     /// The weights shape oneDNN expects: (G, O/G, I/G, k...) for grouped convolutions.
@@ -137,6 +141,10 @@ extension Tensor {
             throw TensorsError.shapeMismatch(op: "\(op) bias", lhs: bias.shape, rhs: [weight.shape[0]])
         }
         let training = Tensor.recording(self, weight) || (bias.map { Tensor.recording($0) } ?? false)
+        if DepthSlicedConvolution.applies(to: geometry) {
+            return try DepthSlicedConvolution(geometry).apply(
+                to: self, weight: weight, bias: bias, activation: activation, dropout: dropout, training: training)
+        }
         let forward = try ConvolutionPrimitives.forward(geometry, activation: activation, training: training)
         let source = try reordered(to: forward.memoryDescriptor(dnnl_query_src_md))
         let weights = try ConvolutionPrimitives.weights(weight, geometry: geometry, layout: forward.memoryDescriptor(dnnl_query_weights_md))

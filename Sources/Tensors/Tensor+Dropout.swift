@@ -45,13 +45,16 @@ public struct Dropout: Sendable, Hashable {
 
     /// `destination[i] = source[i] · mask(i)` for storage offsets i from 0; the buffers may be the same.
     /// Works 16 elements at a time (storage sizes of blocked layouts are multiples of 16; a tail is handled).
-    func apply(_ source: UnsafeMutableBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>) {
+    func apply(
+        _ source: UnsafeMutableBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>,
+        threads: Int = Engine.cpu.threadCount
+    ) {
         precondition(source.count == destination.count, "dropout buffers differ in size")
         let (seed, threshold, scale) = (self.seed, SIMD16(repeating: self.threshold), self.scale)
         let from = UncheckedSendable(UnsafeRawPointer(source.baseAddress!))
         let to = UncheckedSendable(UnsafeMutableRawPointer(destination.baseAddress!))
         let vectors = (source.count + 15) / 16
-        StorageKernels.forEachChunk(vectors, minimumChunk: StorageKernels.parallelThreshold / 16) { range in
+        StorageKernels.forEachChunk(vectors, minimumChunk: StorageKernels.parallelThreshold / 16, threads: threads) { range in
             for vector in range {
                 let start = vector * 16
                 let indices = SIMD16(repeating: UInt32(truncatingIfNeeded: start)) &+ Dropout.laneOffsets

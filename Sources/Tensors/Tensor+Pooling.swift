@@ -37,28 +37,31 @@ extension Tensor {
             outputShape.append((padded - kernel[axis]) / stride[axis] + 1)
         }
         let shapes = [shape, outputShape]
+        // oneDNN pools standard layouts with JIT kernels but others (depth-major 3D activations) with a slow
+        // reference kernel, so those are reordered first.
+        let source = try reordered(to: MemoryDescriptor.like(layout, shape: shape))
         let geometry = (kernel.map(Int64.init), stride.map(Int64.init), padding.map(Int64.init))
         let dilation = [Int64](repeating: 0, count: spatialCount)
         let training = Tensor.recording(self)
-        let key = "pool|\(kind)|\(training)|\(layout.key)|\(kernel)|\(stride)|\(padding)"
+        let key = "pool|\(kind)|\(training)|\(source.layout.key)|\(kernel)|\(stride)|\(padding)"
         let forward = try Engine.cpu.primitive(key) {
-            var source = layout.raw
+            var sourceRaw = source.layout.raw
             var destination = MemoryDescriptor.any(outputShape).raw
             var descriptor = dnnl_pooling_v2_desc_t()
             try check(
                 dnnl_pooling_v2_forward_desc_init(
-                    &descriptor, training ? dnnl_forward_training : dnnl_forward_inference, kind.algorithm, &source,
+                    &descriptor, training ? dnnl_forward_training : dnnl_forward_inference, kind.algorithm, &sourceRaw,
                     &destination, geometry.1, geometry.0, dilation, geometry.2, geometry.2),
                 op, shapes)
             return try Primitive(&descriptor, op: op, shapes: shapes)
         }
         let output = Tensor(layout: forward.memoryDescriptor(dnnl_query_dst_md))
-        var arguments = [(Argument.source, self), (Argument.destination, output)]
+        var arguments = [(Argument.source, source), (Argument.destination, output)]
         let workspaceLayout = forward.memoryDescriptor(dnnl_query_workspace_md)
         let workspace = workspaceLayout.byteCount > 0 ? Tensor(workspace: workspaceLayout) : nil
         if let workspace { arguments.append((Argument.workspace, workspace)) }
         try Engine.cpu.execute(forward, arguments, op: op, shapes: shapes)
-        let sourceLayout = layout
+        let sourceLayout = source.layout
         return output.recorded(as: op, from: [self]) { [unowned output] gradient in
             let backward = try Engine.cpu.primitive("pool.bwd|\(key)") {
                 var sourceGradient = sourceLayout.raw

@@ -27,7 +27,7 @@ extension Tensor {
         else {
             return try concatenatingChannels([skip, features.resized(to: size, mode: mode)])
         }
-        try skip.copy(into: Tensor(layout: skipView, storage: output.storage))
+        try skip.copy(into: Tensor(layout: skipView, storage: output.storage, offset: output.storageOffset))
         let source = try features.reordered(to: featureLayout)
         let plan = ResamplingPlan(input: features.shape, output: [features.shape[0], featureChannels] + size, mode: mode)
         plan.forward(from: source, to: output, channelOffset: skipChannels)

@@ -153,7 +153,7 @@ enum TransposedConvolutionPrimitives {
     /// The user's weights (I, O/G, k...) in oneDNN's shape and the given layout.
     static func engineWeights(_ weight: Tensor, geometry: TransposedConvolutionGeometry, layout: MemoryDescriptor) throws -> Tensor {
         let view = geometry.groups == 1 ? weight : try weight.plain().view(as: geometry.userView)
-        let transposed = Tensor(layout: try geometry.permuted(view.layout), storage: view.storage)
+        let transposed = Tensor(layout: try geometry.permuted(view.layout), storage: view.storage, offset: view.storageOffset)
         return try transposed.reordered(to: layout)
     }
 
@@ -171,7 +171,7 @@ enum TransposedConvolutionPrimitives {
         let biasGradient = geometry.hasBias ? Tensor(layout: .plain([geometry.outputChannels])) : nil
         if let biasGradient { arguments.append((Argument.diffBias, biasGradient)) }
         try Engine.cpu.execute(weightsPrimitive, arguments, op: op, shapes: geometry.shapes)
-        let userGradient = Tensor(layout: try geometry.permuted(engineGradient.layout), storage: engineGradient.storage)
+        let userGradient = Tensor(layout: try geometry.permuted(engineGradient.layout), storage: engineGradient.storage, offset: engineGradient.storageOffset)
         let weightGradient = geometry.groups == 1 ? userGradient : try userGradient.plain().view(as: geometry.weights)
 
         var sourceGradient: Tensor?

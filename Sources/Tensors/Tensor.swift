@@ -12,6 +12,9 @@ public final class Tensor: @unchecked Sendable {
     /// How the values are laid out in `storage`.
     public private(set) var layout: MemoryDescriptor
     private(set) var storage: TensorStorage
+    /// Where this tensor's values start in `storage`, in Float32 elements (non-zero for views of part of a
+    /// larger tensor, such as a range of batch items).
+    private(set) var storageOffset: Int
     private var memoryHandle: dnnl_memory_t?
 
     /// Whether gradients flow to this tensor (parameters and anything computed from them).
@@ -21,11 +24,13 @@ public final class Tensor: @unchecked Sendable {
     /// How this tensor was computed, while gradients are recorded.
     var producer: GradientNode?
 
-    /// Wraps storage laid out as `layout`.
-    init(layout: MemoryDescriptor, storage: TensorStorage, requiresGradient: Bool = false) {
+    /// Wraps storage laid out as `layout`, starting `offset` Float32 elements in.
+    init(layout: MemoryDescriptor, storage: TensorStorage, offset: Int = 0, requiresGradient: Bool = false) {
+        precondition(offset >= 0 && (offset * 4 + layout.byteCount) <= storage.byteCount, "view outside its storage")
         self.shape = layout.shape
         self.layout = layout
         self.storage = storage
+        self.storageOffset = offset
         self.requiresGradient = requiresGradient
     }
 
@@ -45,7 +50,7 @@ public final class Tensor: @unchecked Sendable {
                 op: "Tensor", reason: "\(values.count) values cannot fill shape \(shape) (\(count) elements)")
         }
         self.init(layout: .plain(shape))
-        _ = storage.floats(count: count).initialize(from: values)
+        _ = storageFloats.initialize(from: values)
         self.requiresGradient = requiresGradient
     }
 
@@ -53,7 +58,7 @@ public final class Tensor: @unchecked Sendable {
     public convenience init(shape: [Int], repeating value: Float, requiresGradient: Bool = false) throws {
         try validate(shape: shape, op: "Tensor")
         self.init(layout: .plain(shape))
-        storage.floats(count: elementCount).initialize(repeating: value)
+        storageFloats.initialize(repeating: value)
         self.requiresGradient = requiresGradient
     }
 
@@ -68,14 +73,17 @@ public final class Tensor: @unchecked Sendable {
     var storageCount: Int { layout.byteCount / MemoryLayout<Float>.size }
 
     /// The storage as Float32, in layout order (padding included). Only layout-agnostic code may use this.
-    var storageFloats: UnsafeMutableBufferPointer<Float> { storage.floats(count: storageCount) }
+    var storageFloats: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(rebasing: storage.floats(count: storageOffset + storageCount)[storageOffset...])
+    }
 
     /// The oneDNN memory object over this tensor's storage.
     func memory() throws -> dnnl_memory_t {
         if let memoryHandle { return memoryHandle }
         var handle: dnnl_memory_t?
         try withUnsafePointer(to: layout.raw) { md in
-            try check(dnnl_memory_create(&handle, md, Engine.cpu.engine, storage.pointer), "memory", [shape])
+            let start = storage.pointer + storageOffset * MemoryLayout<Float>.size
+            try check(dnnl_memory_create(&handle, md, Engine.cpu.engine, start), "memory", [shape])
         }
         memoryHandle = handle
         return handle!
@@ -90,13 +98,14 @@ public final class Tensor: @unchecked Sendable {
         memoryHandle = nil
         layout = moved.layout
         storage = moved.storage
+        storageOffset = moved.storageOffset
         gradient = nil
     }
 
     /// The values in row-major order.
     public func values() throws -> [Float] {
         let plain = try self.plain()
-        return Array(plain.storage.floats(count: elementCount))
+        return Array(plain.storageFloats.prefix(elementCount))
     }
 
     /// This tensor in plain row-major layout (itself when already plain). Not recorded for autodiff.
@@ -137,7 +146,7 @@ public final class Tensor: @unchecked Sendable {
             throw TensorsError.shapeMismatch(op: "reshape", lhs: shape, rhs: newShape)
         }
         let source = try plain()
-        return Tensor(layout: .plain(newShape), storage: source.storage)
+        return Tensor(layout: .plain(newShape), storage: source.storage, offset: source.storageOffset)
     }
 }
 

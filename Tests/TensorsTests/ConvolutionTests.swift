@@ -176,3 +176,61 @@ struct WinogradConvolutionTests {
         }
     }
 }
+
+/// 3D convolutions asked for Winograd run as 2D Winograd convolutions over depth slices.
+@Suite("Depth-sliced 3D convolution")
+struct DepthSlicedConvolutionTests {
+    @Test(arguments: [([1, 20, 5, 7, 6], 18, 3), ([2, 3, 4, 6, 5], 16, 3), ([1, 16, 3, 4, 4], 32, 1), ([1, 4, 6, 5, 5], 8, 5)])
+    func matchesDirectConvolution(inputShape: [Int], outputChannels: Int, kernelDepth: Int) throws {
+        var generator = TestValues(seed: 40)
+        let x = try generator.tensor(inputShape, requiresGradient: true)
+        let w = try generator.tensor([outputChannels, inputShape[1], kernelDepth, 3, 3], requiresGradient: true)
+        let b = try generator.tensor([outputChannels], requiresGradient: true)
+        let padding = [kernelDepth / 2, 1, 1]
+        let sliced = ConvolutionOptions(padding: padding, algorithm: .winograd)
+        let geometry = try ConvolutionGeometry(source: x.shape, weights: w.shape, hasBias: true, options: sliced, op: "test")
+        #expect(DepthSlicedConvolution.applies(to: geometry))
+        let draw = try Dropout(probability: 0.3, seed: 2)
+        for (activation, dropout) in [(FusedActivation.none, nil), (.relu, draw)] {
+            let y = try x.convolved(with: w, bias: b, options: sliced, activation: activation, dropout: dropout)
+            try projected(y).backward()
+            let gradients = try [x, w, b].map { try #require($0.gradient).values() }
+            for tensor in [x, w, b] { tensor.zeroGradient() }
+            // The reference: direct 3D convolution, then the same activation and mask in y's layout.
+            let direct = try relaidOut(
+                x.convolved(with: w, bias: b, options: ConvolutionOptions(padding: padding), activation: activation),
+                to: y.layout)
+            let reference = try dropout.map { try direct.dropout($0) } ?? direct
+            expectClose(try y.values(), try reference.values(), tolerance: 1e-4)
+            try projected(reference).backward()
+            for (tensor, expected) in zip([x, w, b], gradients) {
+                expectClose(expected, try #require(tensor.gradient).values(), tolerance: 1e-4)
+            }
+            for tensor in [x, w, b] { tensor.zeroGradient() }
+        }
+    }
+
+    /// `tensor` in `layout`, recorded so gradients flow through (a dropout mask follows storage order, so the
+    /// reference must be masked in the same layout).
+    func relaidOut(_ tensor: Tensor, to layout: MemoryDescriptor) throws -> Tensor {
+        let moved = try tensor.reordered(to: layout)
+        return Tensor(layout: moved.layout, storage: moved.storage).recorded(as: "relayout", from: [tensor]) { [$0] }
+    }
+
+    @Test func depthMajorLayoutHoldsSlicesAsImages() throws {
+        var generator = TestValues(seed: 41)
+        let x = try generator.tensor([2, 3, 4, 2, 2])
+        let depthMajor = try x.reordered(to: .depthMajor(x.shape))
+        #expect(try depthMajor.values() == x.values())
+        // Slice (n = 1, z = 2) is image 1·4 + 2 of the nChw16c view.
+        let images = Tensor(layout: .make([8, 3, 2, 2], tag: dnnl_nChw16c), storage: depthMajor.storage)
+        let image = try images.values()[(6 * 3 * 4)..<(7 * 3 * 4)]
+        let values = try x.values()
+        var expected: [Float] = []
+        for channel in 0..<3 {
+            let start: Int = ((3 + channel) * 4 + 2) * 4
+            expected += values[start..<(start + 4)]
+        }
+        #expect(Array(image) == expected)
+    }
+}
