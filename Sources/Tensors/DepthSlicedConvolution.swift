@@ -177,6 +177,10 @@ struct DepthSlicedConvolution {
         let hasBias = centre && geometry.hasBias
         return try Engine.cpu.primitive("conv.sliced.fwd|\(key)|\(count)|\(centre)|\(hasBias)|\(training)") {
             let (source, destination) = descriptorShapes(count: count)
+            // As in `ConvolutionPrimitives.forward`: training propagation gets the faster Winograd kernel.
+            let propagation = { (algorithm: dnnl_alg_kind_t) in
+                training || algorithm == dnnl_convolution_winograd ? dnnl_forward_training : dnnl_forward_inference
+            }
             let make = { (algorithm: dnnl_alg_kind_t) throws -> Primitive in
                 var (sourceRaw, destinationRaw) = (source.raw, destination.raw)
                 var weights = MemoryDescriptor.any(tapWeightsShape).raw
@@ -185,7 +189,7 @@ struct DepthSlicedConvolution {
                 try withUnsafePointer(to: &bias) { bias in
                     try check(
                         dnnl_convolution_forward_desc_init(
-                            &descriptor, training ? dnnl_forward_training : dnnl_forward_inference, algorithm,
+                            &descriptor, propagation(algorithm), algorithm,
                             &sourceRaw, &weights, hasBias ? bias : nil, &destinationRaw, [1, 1], [1, 1], [1, 1]),
                         "convolution", geometry.shapes)
                 }

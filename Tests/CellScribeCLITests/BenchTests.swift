@@ -7,7 +7,8 @@ import Testing
 struct BenchTests {
     @Test func jsonLineHasTheReferenceFieldsInOrderAndTheMedian() throws {
         let result = BenchResult(
-            workload: "unet3d", what: "train step", milliseconds: [30, 10, 20, 40], peakResidentMegabytes: 512.25)
+            workload: "unet3d", what: "train step", milliseconds: [30, 10, 20, 40], gigaflops: 50,
+            peakResidentMegabytes: 512.25)
         let line = try result.jsonLine(threads: 2)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["median_ms"] as? Double == 25)
@@ -15,6 +16,7 @@ struct BenchTests {
         #expect(object["max_ms"] as? Double == 40)
         #expect(object["threads"] as? Int == 2)
         #expect(object["peak_rss_mb"] as? Double == 512.3)
+        #expect(object["gflop_per_s"] as? Double == 2000)
         let keys = ["workload", "what", "stack", "threads", "median_ms", "min_ms", "max_ms", "peak_rss_mb"]
         let positions = keys.map { line.range(of: "\"\($0)\"")!.lowerBound }
         #expect(positions == positions.sorted())

@@ -13,6 +13,14 @@ struct UNetTests {
         #expect(volume.parameterCount == 5_836_897)
     }
 
+    /// Counted by hand: convolutions 1→4, 4→4 at 8x8; 4→8, 8→8 at 4x4; 12→4, 4→4 at 8x8; the 1x1 head 4→2.
+    @Test func convolutionFlopsCountEveryLayerOnce() throws {
+        let network = try UNet(UNetConfiguration(inputChannels: 1, outputChannels: 2, widths: [4, 8]), seed: 0)
+        #expect(network.convolutionFlops(inputShape: [1, 1, 8, 8], training: false) == 125_440)
+        #expect(network.convolutionFlops(inputShape: [1, 1, 8, 8], training: true) == 3 * 125_440 - 4_608)
+        #expect(network.convolutionFlops(inputShape: [3, 1, 8, 8], training: false) == 3 * 125_440)
+    }
+
     @Test func namesAreUniqueAndStable() throws {
         let network = try UNet(UNetConfiguration(inputChannels: 1, outputChannels: 2, widths: [4, 8, 8]), seed: 0)
         let names = network.namedParameters.map(\.name)

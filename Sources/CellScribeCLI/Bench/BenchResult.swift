@@ -6,11 +6,14 @@ struct BenchResult {
     let workload: String
     let what: String
     let milliseconds: [Double]
+    /// Floating-point operations per step, in billions (convolutions counted as direct ones).
+    let gigaflops: Double
     let peakResidentMegabytes: Double?
 
     static var stack: String { "cellscribe \(CellScribe.version) onednn \(Engine.libraryVersion)" }
 
-    /// One JSON object on one line, fields in the PyTorch reference's order plus peak_rss_mb.
+    /// One JSON object on one line, fields in the PyTorch reference's order plus peak_rss_mb, gflop (per step)
+    /// and gflop_per_s (at the median).
     func jsonLine(threads: Int) throws -> String {
         let sorted = milliseconds.sorted()
         let middle = sorted.count / 2
@@ -21,6 +24,7 @@ struct BenchResult {
             ("threads", "\(threads)"), ("median_ms", "\(rounded(median))"), ("min_ms", "\(rounded(sorted[0]))"),
             ("max_ms", "\(rounded(sorted[sorted.count - 1]))"),
             ("peak_rss_mb", peakResidentMegabytes.map { "\(rounded($0))" } ?? "null"),
+            ("gflop", "\(rounded(gigaflops))"), ("gflop_per_s", "\(rounded(gigaflops / (median / 1000)))"),
         ]
         return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }

@@ -9,9 +9,11 @@ struct EngineBenchCommand: ParsableCommand {
         abstract: "Time U-Net training steps and inference on the engine.",
         discussion: """
             Runs the workloads of the PyTorch reference (same network, widths, dropout, batch, patch, loss and \
-            Adam): \(EngineWorkload.all.map(\.name).joined(separator: ", ")). Each workload runs in its own \
-            process so that peak_rss_mb is that workload's alone. Prints one JSON line per workload with \
-            workload, what, stack, threads, median_ms, min_ms, max_ms and peak_rss_mb.
+            Adam) and a 4096x4096 matrix product as the machine's yardstick: \
+            \(EngineWorkload.all.map(\.name).joined(separator: ", ")). Each workload runs in its own process so \
+            that peak_rss_mb is that workload's alone. Prints one JSON line per workload with workload, what, \
+            stack, threads, median_ms, min_ms, max_ms, peak_rss_mb, gflop (per step, convolutions counted as \
+            direct ones) and gflop_per_s.
             """
     )
 

@@ -3,14 +3,20 @@ import Networks
 import Tensors
 
 /// A workload of the PyTorch reference benchmark, defined identically: network, widths, dropout, batch, patch,
-/// loss and optimiser.
+/// loss and optimiser; plus a plain matrix product as the machine's yardstick.
 struct EngineWorkload: Sendable {
+    /// One repeatable step and the floating-point operations it does.
+    struct Step {
+        let run: () throws -> Void
+        let flops: Double
+    }
+
     let name: String
     let what: String
     /// Builds the network and data, and returns one step.
-    let prepare: @Sendable () throws -> () throws -> Void
+    let prepare: @Sendable () throws -> Step
 
-    static let all = [impartialTraining, impartialInference, volumeTraining]
+    static let all = [impartialTraining, impartialInference, volumeTraining, matrixProduct]
 
     static func named(_ name: String) -> EngineWorkload? { all.first { $0.name == name } }
 
@@ -25,7 +31,9 @@ struct EngineWorkload: Sendable {
         let network = try UNet(.impartial(inputChannels: 2, outputChannels: 12), seed: 0)
         var generator = RandomGenerator(seed: 1)
         let image = try normalTensor([1, 2, 512, 512], generator: &generator)
-        return { _ = try withoutGradients { try network(image) } }
+        return Step(
+            run: { _ = try withoutGradients { try network(image) } },
+            flops: network.convolutionFlops(inputShape: image.shape, training: false))
     }
 
     /// pytorch-3dunet's UNet3D (2 → 1 channel, widths 32-64-128-256, no dropout): a training step on one patch.
@@ -34,19 +42,31 @@ struct EngineWorkload: Sendable {
         return try trainingStep(UNet(configuration, seed: 0), input: [1, 2, 16, 96, 96], target: [1, 1, 16, 96, 96])
     }
 
+    /// C = A·B for 4096x4096 Float32 matrices (oneDNN's sgemm): how fast this machine multiplies at best.
+    static let matrixProduct = EngineWorkload(name: "sgemm", what: "matrix product, 4096x4096 · 4096x4096") {
+        let size = 4096
+        var generator = RandomGenerator(seed: 3)
+        let a = (0..<(size * size)).map { _ in generator.nextUniform() }
+        let b = (0..<(size * size)).map { _ in generator.nextUniform() }
+        let c = UnsafeMutableBufferPointer<Float>.allocate(capacity: size * size)
+        let product = MatrixProduct(a: a, b: b, c: c, size: size)
+        return Step(run: { try product.run() }, flops: 2 * pow(Double(size), 3))
+    }
+
     /// Forward, mean-squared error, backward and an Adam update (lr 5e-4) on fixed random data.
-    static func trainingStep(_ network: UNet, input: [Int], target: [Int]) throws -> () throws -> Void {
+    static func trainingStep(_ network: UNet, input: [Int], target: [Int]) throws -> Step {
         var generator = RandomGenerator(seed: 1)
         let image = try normalTensor(input, generator: &generator)
         let expected = try normalTensor(target, generator: &generator)
         let optimizer = try Adam(parameters: network.namedParameters, learningRate: 5e-4)
         var dropout: RandomGenerator? = RandomGenerator(seed: 2)
-        return {
+        let run = {
             optimizer.zeroGradients()
             let loss = try meanSquaredError(network(image, dropout: &dropout), expected)
             try loss.backward()
             try optimizer.step()
         }
+        return Step(run: run, flops: network.convolutionFlops(inputShape: input, training: true))
     }
 
     static func normalTensor(_ shape: [Int], generator: inout RandomGenerator) throws -> Tensor {
@@ -57,13 +77,37 @@ struct EngineWorkload: Sendable {
     /// Times `runs` steps after `warmup` untimed ones.
     func measure(runs: Int, warmup: Int) throws -> BenchResult {
         let step = try prepare()
-        for _ in 0..<warmup { try step() }
+        for _ in 0..<warmup { try step.run() }
         var milliseconds: [Double] = []
         for _ in 0..<runs {
             let start = DispatchTime.now().uptimeNanoseconds
-            try step()
+            try step.run()
             milliseconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        return BenchResult(workload: name, what: what, milliseconds: milliseconds, peakResidentMegabytes: peakResidentMegabytes())
+        return BenchResult(
+            workload: name, what: what, milliseconds: milliseconds, gigaflops: step.flops / 1e9,
+            peakResidentMegabytes: peakResidentMegabytes())
+    }
+}
+
+/// The buffers of the matrix-product workload (they live as long as the process that benchmarks them).
+private final class MatrixProduct {
+    let a: [Float]
+    let b: [Float]
+    let c: UnsafeMutableBufferPointer<Float>
+    let size: Int
+
+    init(a: [Float], b: [Float], c: UnsafeMutableBufferPointer<Float>, size: Int) {
+        (self.a, self.b, self.c, self.size) = (a, b, c, size)
+    }
+
+    deinit { c.deallocate() }
+
+    func run() throws {
+        try a.withUnsafeBufferPointer { a in
+            try b.withUnsafeBufferPointer { b in
+                try Engine.cpu.multiplyMatrices(a, b, into: c, m: size, n: size, k: size)
+            }
+        }
     }
 }
