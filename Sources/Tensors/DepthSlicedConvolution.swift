@@ -73,7 +73,7 @@ struct DepthSlicedConvolution {
             }
         }
         if activation == .relu { output.clampNegativesToZero() }
-        dropout?.apply(output.storageFloats, into: output.storageFloats)
+        dropout?.apply(output, into: output)
         let inputs = [input, weight] + (bias.map { [$0] } ?? [])
         let wantsSource = input.requiresGradient
         return output.recorded(as: "convolution", from: inputs) { [unowned output] gradient in

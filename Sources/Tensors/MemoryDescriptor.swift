@@ -56,7 +56,10 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
 
     /// A compact string that identifies shape and layout, for primitive cache keys.
     var key: String {
-        guard raw.format_kind == dnnl_blocked else { return "\(shape)~k\(raw.format_kind.rawValue)" }
+        guard raw.format_kind == dnnl_blocked else {
+            // Winograd and other opaque formats differ in parameters beyond the shape: key on every byte.
+            return "\(shape)~k\(raw.format_kind.rawValue)~\(String(contentHash, radix: 16))"
+        }
         let rank = Int(raw.ndims)
         let blocking = raw.format_desc.blocking
         let strides = Self.prefix(blocking.strides, rank)
@@ -88,6 +91,13 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
     private static func store(_ values: [dnnl_dim_t], into bytes: UnsafeMutableRawBufferPointer) {
         let slots = bytes.bindMemory(to: dnnl_dim_t.self)
         for index in slots.indices { slots[index] = index < values.count ? values[index] : 0 }
+    }
+
+    /// FNV-1a hash of the descriptor's bytes.
+    private var contentHash: UInt64 {
+        withUnsafeBytes(of: raw) { bytes in
+            bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        }
     }
 
     /// Strides between elements of each logical axis when the layout is plain or has one inner block over

@@ -1,3 +1,4 @@
+import CDNNL
 import Foundation
 
 /// Layout-agnostic loops over tensors' storage. They only compute functions that map zeros to zero, so the
@@ -7,6 +8,9 @@ enum StorageKernels {
     static let parallelThreshold = 1 << 16
 
     /// Calls `body` on disjoint chunks covering `0..<count`, on up to `threads` threads.
+    ///
+    /// The chunks run on an OpenMP team, the same threads oneDNN's primitives use: Dispatch threads would compete
+    /// for the cores with OpenMP's workers, which spin for a while after each primitive.
     static func forEachChunk(
         _ count: Int, minimumChunk: Int = parallelThreshold, threads maximumThreads: Int = Engine.cpu.threadCount,
         _ body: (Range<Int>) -> Void
@@ -19,24 +23,38 @@ enum StorageKernels {
         let chunk = (count + threads - 1) / threads
         withoutActuallyEscaping(body) { body in
             // The chunks are disjoint, so the threads never touch the same elements.
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { index in
-                let start = index * chunk
-                let end = min(count, start + chunk)
-                if start < end { shared.value(start..<end) }
+            var region = ParallelRegion(count: count, chunk: chunk, body: body)
+            withUnsafeMutablePointer(to: &region) { pointer in
+                GOMP_parallel(
+                    { context in
+                        let region = context!.assumingMemoryBound(to: ParallelRegion.self).pointee
+                        let start = Int(omp_get_thread_num()) * region.chunk
+                        let end = min(region.count, start + region.chunk)
+                        if start < end { region.body(start..<end) }
+                    }, pointer, UInt32(threads), 0)
             }
         }
+    }
+
+    /// What each thread of a parallel region needs to find and run its chunk.
+    private struct ParallelRegion {
+        let count: Int
+        let chunk: Int
+        let body: (Range<Int>) -> Void
     }
 
     /// `result[i] = f(a[i], b[i])` over equal-layout tensors.
     static func zip(_ a: Tensor, _ b: Tensor, _ f: @escaping (Float, Float) -> Float) -> Tensor {
         precondition(a.layout == b.layout, "storage kernels need equal layouts")
         let result = Tensor(layout: a.layout)
-        let x = a.storageFloats
-        let y = b.storageFloats
-        let out = result.storageFloats
-        forEachChunk(out.count) { range in
-            for index in range { out[index] = f(x[index], y[index]) }
+        let x = UncheckedSendable(UnsafePointer(a.storageFloats.baseAddress!))
+        let y = UncheckedSendable(UnsafePointer(b.storageFloats.baseAddress!))
+        let out = UncheckedSendable(result.storageFloats.baseAddress!)
+        withExtendedLifetime((a, b)) {
+            forEachChunk(result.storageCount) { range in
+                let (x, y, out) = (x.value, y.value, out.value)
+                for index in range { out[index] = f(x[index], y[index]) }
+            }
         }
         return result
     }

@@ -152,7 +152,7 @@ extension Tensor {
         var arguments = [(Argument.source, source), (Argument.weights, weights), (Argument.destination, output)]
         if let bias { arguments.append((Argument.bias, try bias.reordered(to: .plain(bias.shape)))) }
         try Engine.cpu.execute(forward, arguments, op: op, shapes: geometry.shapes)
-        dropout?.apply(output.storageFloats, into: output.storageFloats)
+        dropout?.apply(output, into: output)
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         let wantsSource = requiresGradient
         // `unowned`: the node lives in `output.producer`, so `output` outlives every call of this closure.
@@ -276,7 +276,7 @@ enum ConvolutionPrimitives {
             return outputGradient
         case (.none, let dropout?):
             let result = Tensor(layout: output.layout)
-            dropout.apply(outputGradient.storageFloats, into: result.storageFloats)
+            dropout.apply(outputGradient, into: result)
             return result
         case (.relu, let dropout):
             let scale = dropout?.scale ?? 1

@@ -43,8 +43,17 @@ public struct Dropout: Sendable, Hashable {
 
     private static let laneOffsets = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 
-    /// `destination[i] = source[i] · mask(i)` for storage offsets i from 0; the buffers may be the same.
-    /// Works 16 elements at a time (storage sizes of blocked layouts are multiples of 16; a tail is handled).
+    /// `destination = source · mask` over storage (same layout; they may be the same tensor). Taking the tensors,
+    /// not their buffers, keeps them alive while the kernel runs.
+    func apply(_ source: Tensor, into destination: Tensor, threads: Int = Engine.cpu.threadCount) {
+        precondition(source.layout == destination.layout, "dropout needs equal layouts")
+        withExtendedLifetime((source, destination)) {
+            apply(source.storageFloats, into: destination.storageFloats, threads: threads)
+        }
+    }
+
+    /// `destination[i] = source[i] · mask(i)` for storage offsets i from 0; the buffers may be the same and must
+    /// stay allocated during the call. Works 16 elements at a time (a tail is handled).
     func apply(
         _ source: UnsafeMutableBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>,
         threads: Int = Engine.cpu.threadCount
@@ -79,11 +88,11 @@ extension Tensor {
     /// This tensor with the dropout mask `draw` applied (same layout); the backward pass recomputes the mask.
     public func dropout(_ draw: Dropout) throws -> Tensor {
         let output = Tensor(layout: layout)
-        draw.apply(storageFloats, into: output.storageFloats)
+        draw.apply(self, into: output)
         let layout = self.layout
         return output.recorded(as: "dropout", from: [self]) { gradient in
             let result = Tensor(layout: layout)
-            draw.apply(try gradient.reordered(to: layout).storageFloats, into: result.storageFloats)
+            draw.apply(try gradient.reordered(to: layout), into: result)
             return [result]
         }
     }
