@@ -84,58 +84,49 @@ struct DepthSlicedConvolution {
         }
     }
 
-    /// weight[:, :, t] as plain (O, I, 3, 3) tensors, one per depth tap.
+    /// weight[:, :, t] for each depth tap, as (O, I, 3, 3) views of the plain weight (no copy).
     private func tapWeights(_ weight: Tensor) throws -> [Tensor] {
-        let values = try weight.values()
-        let plane = 9
-        return try (0..<kernelDepth).map { tap in
-            var slice = [Float](repeating: 0, count: outputChannels * inputChannels * plane)
-            for pair in 0..<(outputChannels * inputChannels) {
-                let from = (pair * kernelDepth + tap) * plane
-                slice.replaceSubrange(pair * plane..<(pair + 1) * plane, with: values[from..<(from + plane)])
-            }
-            return try Tensor(shape: [outputChannels, inputChannels, 3, 3], values: slice)
-        }
+        let plain = try weight.plain()
+        return (0..<kernelDepth).map { tapView(of: plain, tap: $0) }
+    }
+
+    /// Tap `tap` of a plain (O, I, kD, 3, 3) tensor as a strided (O, I, 3, 3) view of its storage.
+    private func tapView(of plain: Tensor, tap: Int) -> Tensor {
+        var raw = dnnl_memory_desc_t()
+        let dims: [dnnl_dim_t] = [outputChannels, inputChannels, 3, 3].map { dnnl_dim_t($0) }
+        let strides: [dnnl_dim_t] = [inputChannels * kernelDepth * 9, kernelDepth * 9, 3, 1].map { dnnl_dim_t($0) }
+        // Valid by construction: positive dims, strides of a sub-array of a dense tensor.
+        let status = dnnl_memory_desc_init_by_strides(&raw, 4, dims, dnnl_f32, strides)
+        precondition(status == dnnl_success, "tap view of \(geometry.weights)")
+        return Tensor(layout: MemoryDescriptor(raw: raw), storage: plain.storage, offset: plain.storageOffset + tap * 9)
     }
 
     private func backward(
         _ outputGradient: Tensor, source: Tensor, taps: [Tensor], wantsSource: Bool, hasBias: Bool
     ) throws -> [Tensor?] {
-        var tapGradients = [[Float]](repeating: [], count: kernelDepth)
+        let weightGradient = Tensor(layout: .plain(geometry.weights))
         var biasGradient: Tensor?
         let sourceGradient = wantsSource ? Tensor(layout: source.layout) : nil
         for tap in tapOrder {
             let range = outputRange(tap)
             let calls = tap == centre ? [(0, batch * depth)] : (0..<batch).map { ($0 * depth + range.lowerBound, range.count) }
-            var weightGradient: [Float]?
+            var tapGradient: Tensor?
             for (first, count) in calls {
                 let gradientSlices = slices(of: outputGradient, channels: outputChannels, first: first, count: count)
                 let inputSlices = slices(of: source, channels: inputChannels, first: first + shift(tap), count: count)
                 let (weights, bias) = try weightGradients(
                     inputSlices, gradientSlices, count: count, withBias: hasBias && tap == centre)
-                weightGradient = try weightGradient.map { zip($0, try weights.values()).map(+) } ?? weights.values()
+                tapGradient = try tapGradient.map { try $0.adding(weights) } ?? weights
                 if let bias { biasGradient = bias }
                 if let sourceGradient {
                     let target = slices(of: sourceGradient, channels: inputChannels, first: first + shift(tap), count: count)
                     try dataGradient(gradientSlices, weights: taps[tap], count: count, into: target, accumulate: tap != centre)
                 }
             }
-            tapGradients[tap] = weightGradient ?? []
+            // Every tap fills its own disjoint part of the (O, I, kD, 3, 3) gradient.
+            try tapGradient?.copy(into: tapView(of: weightGradient, tap: tap))
         }
-        return [sourceGradient, try assembleWeightGradient(tapGradients)] + (hasBias ? [biasGradient] : [])
-    }
-
-    /// (O, I, kD, 3, 3) from per-tap (O, I, 3, 3) gradients.
-    private func assembleWeightGradient(_ taps: [[Float]]) throws -> Tensor {
-        let plane = 9
-        var values = [Float](repeating: 0, count: outputChannels * inputChannels * kernelDepth * plane)
-        for (tap, gradient) in taps.enumerated() {
-            for pair in 0..<(outputChannels * inputChannels) {
-                let to = (pair * kernelDepth + tap) * plane
-                values.replaceSubrange(to..<(to + plane), with: gradient[pair * plane..<(pair + 1) * plane])
-            }
-        }
-        return try Tensor(shape: geometry.weights, values: values)
+        return [sourceGradient, weightGradient] + (hasBias ? [biasGradient] : [])
     }
 
     private func weightGradients(

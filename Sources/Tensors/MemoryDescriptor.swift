@@ -47,6 +47,17 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
         withUnsafePointer(to: raw) { Int(dnnl_memory_desc_get_size($0)) }
     }
 
+    /// Float32 slots from the first element to one past the last: for strided views without inner blocks
+    /// (where oneDNN's size counts whole outer strides) the span actually touched, otherwise the size.
+    var elementExtent: Int {
+        guard raw.format_kind == dnnl_blocked, raw.format_desc.blocking.inner_nblks == 0 else {
+            return byteCount / MemoryLayout<Float>.size
+        }
+        let strides = Self.prefix(raw.format_desc.blocking.strides, Int(raw.ndims))
+        let dims = Self.prefix(raw.padded_dims, Int(raw.ndims))
+        return 1 + Int(raw.offset0) + zip(dims, strides).reduce(0) { $0 + Int(($1.0 - 1) * $1.1) }
+    }
+
     /// True for the plain row-major layout.
     public var isPlain: Bool { self == .plain(shape) }
 
