@@ -50,8 +50,8 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
     /// Float32 slots from the first element to one past the last: for strided views without inner blocks
     /// (where oneDNN's size counts whole outer strides) the span actually touched, otherwise the size.
     var elementExtent: Int {
-        guard raw.format_kind == dnnl_blocked, raw.format_desc.blocking.inner_nblks == 0 else {
-            return byteCount / MemoryLayout<Float>.size
+        guard raw.format_kind == dnnl_blocked, raw.format_desc.blocking.inner_nblks == 0, raw.data_type == dnnl_f32 else {
+            return (byteCount + MemoryLayout<Float>.size - 1) / MemoryLayout<Float>.size
         }
         let strides = Self.prefix(raw.format_desc.blocking.strides, Int(raw.ndims))
         let dims = Self.prefix(raw.padded_dims, Int(raw.ndims))
