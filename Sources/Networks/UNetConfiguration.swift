@@ -66,9 +66,9 @@ public struct UNetConfiguration: Codable, Sendable, Hashable {
         guard dimensions == 2 || dimensions == 3 else {
             throw NetworksError.invalidConfiguration("dimensions must be 2 or 3, not \(dimensions)")
         }
-        guard inputChannels >= 1, outputChannels >= 1 else {
+        guard (1...4096).contains(inputChannels), (1...4096).contains(outputChannels) else {
             throw NetworksError.invalidConfiguration(
-                "needs at least one input and one output channel (got \(inputChannels) and \(outputChannels))")
+                "input and output channels must be 1 to 4096 (got \(inputChannels) and \(outputChannels))")
         }
         guard (2...8).contains(widths.count), widths.allSatisfy({ (1...4096).contains($0) }) else {
             throw NetworksError.invalidConfiguration("widths \(widths) must list 2 to 8 levels of 1 to 4096 channels")

@@ -24,7 +24,8 @@ struct DepthSlicedConvolution {
         guard geometry.requestsWinograd, geometry.source.count == 5, geometry.groups == 1 else { return false }
         let kernel = geometry.weights.suffix(3)
         let (kernelDepth, padding) = (kernel[kernel.startIndex], geometry.padding)
-        return kernel.dropFirst() == [3, 3] && kernelDepth % 2 == 1 && padding == [Int64(kernelDepth / 2), 1, 1]
+        // Every tap must reach at least one slice (a thin volume with a deep kernel uses direct convolution).
+        return kernel.dropFirst() == [3, 3] && kernelDepth % 2 == 1 && geometry.source[2] > kernelDepth / 2 && padding == [Int64(kernelDepth / 2), 1, 1]
             && geometry.strides.allSatisfy { $0 == 1 } && geometry.dilates.allSatisfy { $0 == 0 }
     }
 
