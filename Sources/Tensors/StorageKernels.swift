@@ -27,10 +27,16 @@ enum StorageKernels {
             withUnsafeMutablePointer(to: &region) { pointer in
                 GOMP_parallel(
                     { context in
+                        // OpenMP may grant fewer threads than asked (nesting, OMP_THREAD_LIMIT, dynamic
+                        // teams), so each thread strides over the chunks by the team size it actually got.
                         let region = context!.assumingMemoryBound(to: ParallelRegion.self).pointee
-                        let start = Int(omp_get_thread_num()) * region.chunk
-                        let end = min(region.count, start + region.chunk)
-                        if start < end { region.body(start..<end) }
+                        let teamSize = Int(omp_get_num_threads())
+                        var chunkIndex = Int(omp_get_thread_num())
+                        while chunkIndex * region.chunk < region.count {
+                            let start = chunkIndex * region.chunk
+                            region.body(start..<min(region.count, start + region.chunk))
+                            chunkIndex += teamSize
+                        }
                     }, pointer, UInt32(threads), 0)
             }
         }

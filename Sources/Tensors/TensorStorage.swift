@@ -2,16 +2,16 @@ import Foundation
 
 /// A 64-byte aligned block of memory owned by one or more tensors.
 ///
-/// Freed blocks go back to a small size-keyed pool, so a training step that allocates the same activation sizes
-/// every iteration reuses memory instead of mapping (and page-faulting) fresh pages each time.
+/// Freed blocks go back to a pool (`StoragePool`), so a training step that allocates the same activation sizes
+/// every iteration reuses memory instead of mapping (and page-faulting) fresh pages each time. `byteCount` is the
+/// block's size, which may exceed the size asked for.
 final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
     let byteCount: Int
 
     /// Uninitialised storage of at least `byteCount` bytes.
     init(byteCount: Int) {
-        self.byteCount = max(byteCount, 4)
-        pointer = StoragePool.shared.take(byteCount: self.byteCount)
+        (pointer, self.byteCount) = StoragePool.shared.take(byteCount: max(byteCount, 4))
     }
 
     /// Storage filled with zero bytes.
@@ -28,7 +28,12 @@ final class TensorStorage: @unchecked Sendable {
     }
 }
 
-/// Keeps released blocks by exact size, up to a total cap, for reuse.
+/// Keeps released blocks, up to a total cap, for reuse.
+///
+/// A request takes a pooled block of exactly its size when there is one (a training step asks for the same sizes
+/// every iteration), else the smallest pooled block less than twice its size. The near fit matters for inference,
+/// which releases activations early and seldom asks twice for a size: with exact matching only, every released
+/// activation would stay pooled and the peak would be the sum of all activations instead of the live ones.
 final class StoragePool: @unchecked Sendable {
     static let shared = StoragePool(capacityBytes: 2 << 30)
 
@@ -39,16 +44,18 @@ final class StoragePool: @unchecked Sendable {
 
     init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
 
-    func take(byteCount: Int) -> UnsafeMutableRawPointer {
+    /// A block of at least `byteCount` bytes and its actual size: a pooled block of exactly that size, else the
+    /// smallest pooled block less than twice as large, else a new one.
+    func take(byteCount: Int) -> (UnsafeMutableRawPointer, Int) {
         lock.lock()
-        if var blocks = free[byteCount], let block = blocks.popLast() {
-            free[byteCount] = blocks.isEmpty ? nil : blocks
-            heldBytes -= byteCount
-            lock.unlock()
-            return block
+        defer { lock.unlock() }
+        let size = free[byteCount] != nil ? byteCount : free.keys.filter { $0 > byteCount && $0 < 2 * byteCount }.min()
+        if let size, var blocks = free[size], let block = blocks.popLast() {
+            free[size] = blocks.isEmpty ? nil : blocks
+            heldBytes -= size
+            return (block, size)
         }
-        lock.unlock()
-        return UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        return (UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64), byteCount)
     }
 
     func give(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
