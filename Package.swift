@@ -30,11 +30,16 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CDNNL"]),
         // Networks built from Tensors ops: modules with named parameters, the 2D/3D U-Net.
         .target(name: "Networks", dependencies: ["Tensors"]),
+        // Instances and training targets from label images and network outputs: distance transform, watershed,
+        // seeds, region merging, labels-to-edges, U-Net weight maps.
+        .target(name: "Segmentation", dependencies: ["Imaging"]),
+        // The field's metrics: pixel accuracy, IoU/Dice, instance matching (AP, F1, PQ, AJI), reports and plots.
+        .target(name: "Metrics", dependencies: ["Imaging"]),
         // The command-line interface as a library so its formatting and help can be tested.
         .target(
             name: "CellScribeCLI",
             dependencies: [
-                "Imaging", "ImageFormats", "Networks", "Tensors",
+                "Imaging", "ImageFormats", "Metrics", "Networks", "Segmentation", "Tensors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +49,8 @@ let package = Package(
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "Imaging"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors"]),
+        .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Imaging"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Imaging"]),
         .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
     ],
     swiftLanguageModes: [.v6]
