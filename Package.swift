@@ -35,11 +35,17 @@ let package = Package(
         .target(name: "Segmentation", dependencies: ["Imaging"]),
         // The field's metrics: pixel accuracy, IoU/Dice, instance matching (AP, F1, PQ, AJI), reports and plots.
         .target(name: "Metrics", dependencies: ["Imaging"]),
+        // Supervised training and prediction: datasets, targets, patches and augmentation, the trainer, tiled
+        // prediction, instances from probabilities.
+        .target(
+            name: "Training",
+            dependencies: ["Imaging", "ImageFormats", "Metrics", "Networks", "Segmentation", "Tensors"]
+        ),
         // The command-line interface as a library so its formatting and help can be tested.
         .target(
             name: "CellScribeCLI",
             dependencies: [
-                "Imaging", "ImageFormats", "Metrics", "Networks", "Segmentation", "Tensors",
+                "Imaging", "ImageFormats", "Metrics", "Networks", "Segmentation", "Tensors", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +57,7 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Imaging"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Imaging"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Imaging", "ImageFormats", "Networks", "Tensors"]),
         .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Metrics
+
+/// `cellscribe evaluate --pred DIR --truth DIR`: scores predicted label images against ground truth.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score predicted label images against ground truth (AP, F1, PQ, AJI, IoU).",
+        discussion: """
+            Files are paired by stem (a.tif in --pred matches a.png in --truth); predictions whose stem ends \
+            in _prob or _entropy are ignored, and files without a partner are listed on stderr. A binary mask \
+            (0 and one other value) becomes instances by connected components. 2D and 3D label images in any \
+            format CellScribe reads. A match is a one-to-one pair with IoU above the threshold; AP = \
+            TP/(TP+FP+FN). Dataset scores pool TP, FP and FN over images; JSON also has means of per-image \
+            scores. Size bins count true objects by their area and unmatched predictions by their own area.
+            """
+    )
+
+    @Option(name: .customLong("pred"), help: ArgumentHelp("Folder of predicted label images.", valueName: "dir"))
+    var predictionFolder: String
+
+    @Option(
+        name: .customLong("truth"),
+        help: ArgumentHelp("Folder of ground-truth label images or masks.", valueName: "dir"))
+    var truthFolder: String
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Write per-image rows to this CSV file, and per-threshold and per-size-bin rows beside it "
+                + "(<name>_thresholds.csv, <name>_size_bins.csv).", valueName: "file"))
+    var csv: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write SVG plots (AP and F1 by IoU threshold, recall and F1 by object size) into this folder.",
+            valueName: "dir"))
+    var plots: String?
+
+    @Option(
+        name: .customLong("size-bins"),
+        help: ArgumentHelp("Object area edges in pixels (voxels), ascending.", valueName: "edges"))
+    var sizeBinEdges = "100,400,1600"
+
+    @OptionGroup var limits: LimitOptions
+
+    func validate() throws { _ = try evaluationOptions() }
+
+    func run() throws {
+        let (dataset, warnings) = try evaluate()
+        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        print(render(dataset, warnings: warnings), terminator: "")
+        try writeFiles(dataset)
+    }
+
+    /// The thresholds (0.5:0.95) and the size bins from `--size-bins`.
+    func evaluationOptions() throws -> EvaluationOptions {
+        let parts = sizeBinEdges.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let edges = parts == [""] ? [] : parts.compactMap { Int($0) }
+        guard edges.count == parts.count || parts == [""] else {
+            throw ValidationError(
+                "--size-bins takes whole numbers separated by commas, such as 100,400,1600, not '\(sizeBinEdges)'")
+        }
+        do {
+            return EvaluationOptions(sizeBins: try SizeBins(edges: edges))
+        } catch let error as MetricsError {
+            throw ValidationError("--size-bins '\(sizeBinEdges)': \(error)")
+        }
+    }
+
+    /// Pairs the folders and scores every pair; returns the dataset and the unpaired-file warnings.
+    func evaluate() throws -> (DatasetEvaluation, [String]) {
+        let options = try evaluationOptions()
+        let pairing = try EvaluatePairing(predictionFolder: predictionFolder, truthFolder: truthFolder)
+        var dataset = try DatasetEvaluation(options: options)
+        for pair in pairing.pairs {
+            dataset.add(try EvaluateLoading.evaluate(pair, options: options, limits: limits.readLimits))
+        }
+        return (dataset, pairing.warnings)
+    }
+
+    /// The stdout text: pretty JSON with `--json`, else the tables.
+    func render(_ dataset: DatasetEvaluation, warnings: [String]) -> String {
+        json ? dataset.jsonReport(warnings: warnings).rendered() + "\n" : EvaluateText.render(dataset)
+    }
+
+    /// The CSV files and plots the options ask for, each written atomically.
+    func writeFiles(_ dataset: DatasetEvaluation) throws {
+        if let csv {
+            let base = csv.lowercased().hasSuffix(".csv") ? String(csv.dropLast(4)) : csv
+            try ReportFile.write(dataset.imagesCSV(), toPath: csv)
+            try ReportFile.write(dataset.thresholdsCSV(), toPath: base + "_thresholds.csv")
+            try ReportFile.write(dataset.sizeBinsCSV(), toPath: base + "_size_bins.csv")
+        }
+        if let plots {
+            do {
+                try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
+            } catch {
+                throw MetricsError.writeFailed(
+                    path: plots, reason: "the folder cannot be created (\(error.localizedDescription))")
+            }
+            try dataset.writePlots(toFolder: plots)
+        }
+    }
+}

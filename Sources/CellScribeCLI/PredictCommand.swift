@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import ImageFormats
+import Imaging
+import Training
+
+/// `cellscribe predict`: label images (and probability maps) from a trained model.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Segment images with a trained model.",
+        discussion: """
+            Images of any size are predicted in overlapping tiles blended without seams. For each image \
+            <stem>.tif (instance labels, or classes for a classes model) is written to --out, and with \
+            --probabilities <stem>_prob.tif (float32, one channel per class). One line per image reports the \
+            instances found and the time taken; the last line the throughput.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Model written by `cellscribe train`.", valueName: "model")) var model: String
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("A folder of images, or image files.", valueName: "dir|file"))
+    var images: [String]
+    @Option(help: ArgumentHelp("Folder for the results (created if missing).", valueName: "dir")) var out: String
+    @Flag(help: "Also write <stem>_prob.tif probability maps.") var probabilities = false
+    @Option(help: ArgumentHelp("Largest tile YxX or ZxYxX (default: from the training patch).", valueName: "size"))
+    var tile: ShapeArgument?
+    @Option(help: ArgumentHelp("Average this many Monte Carlo dropout passes (0: one plain pass).", valueName: "n"))
+    var mcSamples: Int = 0
+    @Option(help: "Foreground probability threshold (default: the model's).") var foregroundThreshold: Float?
+    @Option(help: "Interior probability threshold for seeds (default: the model's).") var seedThreshold: Float?
+    @Option(help: ArgumentHelp("Smallest object kept, pixels (default: the model's).", valueName: "n")) var minSize: Int?
+    @Flag(help: "Print one JSON object per image instead of text.") var json = false
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard !images.isEmpty else { throw ValidationError("give at least one image or folder with --images") }
+        guard mcSamples >= 0 else { throw ValidationError("--mc-samples must be 0 or more, not \(mcSamples)") }
+        for (name, value) in [("--foreground-threshold", foregroundThreshold), ("--seed-threshold", seedThreshold)] {
+            if let value, !(0...1).contains(value) { throw ValidationError("\(name) must lie in [0, 1], not \(value)") }
+        }
+    }
+
+    func run() throws {
+        try threads.apply()
+        let model = try SegmentationModel(contentsOf: URL(fileURLWithPath: self.model))
+        let files = try Self.imageFiles(images)
+        let outFolder = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
+        let predictor = try model.predictor(tileShape: tile?.extents)
+        var options = model.info.instances
+        if let foregroundThreshold { options.foregroundThreshold = foregroundThreshold }
+        if let seedThreshold { options.seedThreshold = seedThreshold }
+        if let minSize { options.minimumSize = minSize }
+        let clock = ContinuousClock()
+        var (totalSeconds, totalPixels, failures) = (0.0, 0, 0)
+        for file in files {
+            let stem = file.deletingPathExtension().lastPathComponent
+            do {
+                let start = clock.now
+                let image = try ImageFormats.readImage(file)
+                let result = try model.segment(
+                    image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: mcSamples)
+                try ImageFormats.write(result.labels, to: outFolder.appendingPathComponent("\(stem).tif"))
+                if probabilities {
+                    let maps = try Image(
+                        shape: [result.probabilities.count / image.planeCount] + image.spatialShape,
+                        pixels: result.probabilities, sourceType: .float32, spacing: image.spacing)
+                    try ImageFormats.write(maps, to: outFolder.appendingPathComponent("\(stem)_prob.tif"))
+                }
+                let seconds = (clock.now - start).seconds
+                totalSeconds += seconds
+                totalPixels += image.planeCount
+                print(describe(stem: stem, shape: image.spatialShape, instances: result.labels.instanceCount, seconds: seconds))
+            } catch {
+                failures += 1
+                FileHandle.standardError.write(Data("error: \(file.path): \(error)\n".utf8))
+            }
+        }
+        let perMegapixel = totalPixels > 0 ? totalSeconds / (Double(totalPixels) / 1e6) : 0
+        let summary = String(
+            format: "%d images, %.1f megapixels in %.1f s: %.3f s per megapixel (%.3f s per 10^7 voxels)",
+            files.count - failures, Double(totalPixels) / 1e6, totalSeconds, perMegapixel, perMegapixel * 10)
+        if json {
+            print("{\"images\":\(files.count - failures),\"failed\":\(failures),\"pixels\":\(totalPixels),"
+                + "\"seconds\":\(totalSeconds),\"seconds_per_megapixel\":\(perMegapixel)}")
+        } else {
+            print(summary)
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    private func describe(stem: String, shape: [Int], instances: Int, seconds: Double) -> String {
+        let shapeText = shape.map(String.init).joined(separator: "x")
+        if json {
+            return "{\"image\":\"\(stem)\",\"shape\":\(shape),\"instances\":\(instances),\"seconds\":\(seconds)}"
+        }
+        return String(format: "%@  %@  %d instances  %.2f s", stem, shapeText, instances, seconds)
+    }
+
+    /// Image files named directly, and the image files of named folders (sorted).
+    static func imageFiles(_ paths: [String]) throws -> [URL] {
+        let readable: Set<String> = ["tif", "tiff", "png", "npy", "npz"]
+        var files: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("'\(path)' does not exist")
+            }
+            guard isDirectory.boolValue else {
+                files.append(URL(fileURLWithPath: path))
+                continue
+            }
+            let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+            files += names.filter { !$0.hasPrefix(".") }.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
+                .filter { readable.contains($0.pathExtension.lowercased()) }
+        }
+        guard !files.isEmpty else { throw ValidationError("no TIFF, PNG, NPY or NPZ image in \(paths.joined(separator: ", "))") }
+        return files
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+
+/// A spatial extent written `YxX` or `ZxYxX` (for example `128x128` or `16x96x96`).
+struct ShapeArgument: ExpressibleByArgument, Equatable {
+    var extents: [Int]
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Int($0) }
+        guard values.count == parts.count, (2...3).contains(values.count), values.allSatisfy({ $0 > 0 }) else {
+            return nil
+        }
+        extents = values
+    }
+
+    var defaultValueDescription: String { extents.map(String.init).joined(separator: "x") }
+}
+
+/// Channel widths written `32,64,128,256`.
+struct WidthsArgument: ExpressibleByArgument, Equatable {
+    var widths: [Int]
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",")
+        let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == parts.count, values.count >= 2, values.allSatisfy({ $0 > 0 }) else { return nil }
+        widths = values
+    }
+}

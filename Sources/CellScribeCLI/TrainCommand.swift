@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import Networks
+import Training
+
+/// `cellscribe train`: supervised training of a segmentation U-Net.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a 2D or 3D U-Net on labelled images.",
+        discussion: """
+            Images and label images are matched by file stem (--images/--labels), or listed in a CSV file with \
+            image, label and split columns (ImPartial's files.csv with input_file and group is accepted). Tasks: \
+            instances (background/interior/boundary, split by watershed), binary, classes (label value = class), \
+            edges (instance boundaries). The best model by validation score is written to --out; a resumable \
+            checkpoint is written beside it after each epoch (--resume continues from it).
+            """
+    )
+
+    @Option(help: ArgumentHelp("Folder of images.", valueName: "dir")) var images: String?
+    @Option(help: ArgumentHelp("Folder of label images with the same file stems.", valueName: "dir")) var labels: String?
+    @Option(help: ArgumentHelp("CSV list of image,label[,split] instead of --images/--labels.", valueName: "file"))
+    var csv: String?
+    @Option(help: "What to learn: instances, binary, classes or edges.") var task: SegmentationTask
+    @Option(help: "2 for images, 3 for volumes.") var dims: Int = 2
+    @Option(help: ArgumentHelp("Fraction of images held out for validation.", valueName: "f")) var valFraction: Double = 0.2
+    @Option(help: ArgumentHelp("Stop after this many seconds (wall clock, data loading included).", valueName: "s"))
+    var timeBudget: Double?
+    @Option(help: ArgumentHelp("Stop after this many epochs.", valueName: "n")) var epochs: Int?
+    @Option(help: ArgumentHelp("Fine-tune from this model's weights.", valueName: "model")) var from: String?
+    @Flag(help: "Continue from the checkpoint beside --out (weights, optimiser, epoch, elapsed time).")
+    var resume = false
+    @Option(help: ArgumentHelp("Where to write the best model (.safetensors).", valueName: "model")) var out: String
+
+    @Option(help: ArgumentHelp("Patch size YxX or ZxYxX (default 128x128, 3D 16x96x96).", valueName: "size"))
+    var patch: ShapeArgument?
+    @Option(help: "Patches per step.") var batchSize: Int = 8
+    @Option(help: ArgumentHelp("U-Net channels per level (new models only).", valueName: "list"))
+    var widths: WidthsArgument = WidthsArgument(argument: "32,64,128,256")!
+    @Option(help: "Dropout probability in the inner blocks (new models only).") var dropout: Float = 0.1
+    @Option(help: "Initial learning rate (AdamW).") var learningRate: Float = 1e-3
+    @Option(help: "Learning-rate schedule: cosine, plateau or constant.") var schedule: LearningRateScheduleKind = .cosine
+    @Option(help: ArgumentHelp("Steps per epoch (default: about one pass over the training pixels).", valueName: "n"))
+    var stepsPerEpoch: Int?
+    @Option(help: ArgumentHelp("Write a checkpoint every n epochs.", valueName: "n")) var checkpointEvery: Int = 1
+    @Option(help: "Weight of U-Net boundary weights (0 turns them off).") var w0: Float = 10
+    @Option(help: "Width of U-Net boundary weights, pixels.") var sigma: Float = 5
+    @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation = false
+    @Option(help: "Seed for initialisation, splits and sampling.") var seed: UInt64 = 1
+    @Flag(help: "Print one JSON event per line instead of a progress bar.") var json = false
+    @OptionGroup var threads: ThreadOptions
+
+    func validate() throws {
+        guard (images != nil) == (labels != nil), (images != nil) != (csv != nil) else {
+            throw ValidationError("give --images and --labels, or --csv")
+        }
+        guard timeBudget != nil || epochs != nil else { throw ValidationError("give --time-budget or --epochs") }
+    }
+
+    func run() throws {
+        try threads.apply()
+        let dataset = try csv.map { try DatasetIndex.csv(URL(fileURLWithPath: $0)) }
+            ?? DatasetIndex.folders(images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: labels!))
+        let trainer = Trainer(
+            options: options, dataset: dataset, output: URL(fileURLWithPath: out),
+            from: from.map { URL(fileURLWithPath: $0) }, resume: resume)
+        let display = TrainingDisplay(json: json)
+        do {
+            try trainer.run { display.show($0) }
+        } catch {
+            display.finishLine()
+            throw error
+        }
+    }
+
+    var options: TrainingOptions {
+        var options = TrainingOptions()
+        options.task = task
+        options.dimensions = dims
+        options.patchShape = patch?.extents
+        options.batchSize = batchSize
+        options.widths = widths.widths
+        options.dropout = dropout
+        options.learningRate = learningRate
+        options.epochs = epochs
+        options.timeBudgetSeconds = timeBudget
+        options.stepsPerEpoch = stepsPerEpoch
+        options.validationFraction = valFraction
+        options.checkpointEvery = checkpointEvery
+        options.schedule = schedule
+        options.weightMap = WeightMapOptions(enabled: w0 > 0, w0: w0, sigma: sigma)
+        if noAugmentation { options.augmentation = .none }
+        options.seed = seed
+        return options
+    }
+}
+
+extension SegmentationTask: ExpressibleByArgument {}
+extension LearningRateScheduleKind: ExpressibleByArgument {}

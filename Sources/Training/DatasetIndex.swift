@@ -1,0 +1,86 @@
+import Foundation
+import ImageFormats
+
+/// Where a sample belongs.
+public enum DatasetSplit: String, Sendable, Codable, CaseIterable {
+    case train, validation, test
+
+    /// Reads the split names used in CSV files: train, val/valid/validation, test (case-insensitive).
+    init?(csvValue: String) {
+        switch csvValue.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "train", "training": self = .train
+        case "val", "valid", "validation": self = .validation
+        case "test", "testing": self = .test
+        default: return nil
+        }
+    }
+}
+
+/// One image and its label image, found on disk.
+public struct DatasetEntry: Sendable, Equatable {
+    /// The file name without its extension: the key images and labels are matched by.
+    public var stem: String
+    public var image: URL
+    /// The label image; for an NPZ holding both arrays, the same file as `image`.
+    public var labels: URL
+    /// The split the dataset assigned, or nil where the trainer chooses (`--val-fraction`).
+    public var split: DatasetSplit?
+
+    public init(stem: String, image: URL, labels: URL, split: DatasetSplit? = nil) {
+        self.stem = stem
+        self.image = image
+        self.labels = labels
+        self.split = split
+    }
+}
+
+/// Lists the samples of a dataset: a folder of images with a folder of label images matched by file stem, or a
+/// CSV file listing them.
+public enum DatasetIndex {
+    /// Extensions of files the readers understand (others, such as notes or CSV files, are skipped).
+    static let imageExtensions: Set<String> = ["tif", "tiff", "png", "npy", "npz"]
+
+    /// Pairs each image in `images` with the file of the same stem in `labels`.
+    ///
+    /// - Throws: `TrainingError.invalidDataset` when a folder is missing or empty, when stems repeat within a
+    ///   folder, or when no image has a label (naming a few stems of each side).
+    public static func folders(images: URL, labels: URL) throws -> [DatasetEntry] {
+        let imageFiles = try filesByStem(in: images, role: "images")
+        let labelFiles = try filesByStem(in: labels, role: "labels")
+        let entries = imageFiles.keys.sorted().compactMap { stem -> DatasetEntry? in
+            guard let label = labelFiles[stem] else { return nil }
+            return DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: label)
+        }
+        guard !entries.isEmpty else {
+            let imageStems = imageFiles.keys.sorted().prefix(3).joined(separator: ", ")
+            let labelStems = labelFiles.keys.sorted().prefix(3).joined(separator: ", ")
+            throw TrainingError.invalidDataset(
+                "no image in '\(images.path)' has a label image of the same name in '\(labels.path)' "
+                    + "(images: \(imageStems), …; labels: \(labelStems), …)")
+        }
+        return entries
+    }
+
+    /// Image files of `folder` by stem.
+    static func filesByStem(in folder: URL, role: String) throws -> [String: URL] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else { throw TrainingError.invalidDataset("the \(role) folder '\(folder.path)' does not exist") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        var files: [String: URL] = [:]
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let url = folder.appendingPathComponent(name)
+            guard imageExtensions.contains(url.pathExtension.lowercased()) else { continue }
+            let stem = url.deletingPathExtension().lastPathComponent
+            if let other = files[stem] {
+                throw TrainingError.invalidDataset(
+                    "the \(role) folder holds two files named '\(stem)': '\(other.lastPathComponent)' and '\(name)'")
+            }
+            files[stem] = url
+        }
+        guard !files.isEmpty else {
+            throw TrainingError.invalidDataset("the \(role) folder '\(folder.path)' holds no TIFF, PNG, NPY or NPZ file")
+        }
+        return files
+    }
+}

@@ -1,0 +1,89 @@
+import Imaging
+import Segmentation
+
+/// Turns a network's probabilities into a label image, by task:
+/// - instances: seeds are the connected regions where P(interior) > `seedThreshold` (at least `minimumSize`
+///   pixels); they grow by watershed on P(boundary) through the foreground, 1 − P(background) >
+///   `foregroundThreshold`; foreground regions no seed reached become instances of their own.
+/// - binary: connected components of P(foreground) > `foregroundThreshold`.
+/// - edges: the regions where P(edge) ≤ 1/2 seed a watershed on P(edge) over the whole image; the largest
+///   region touching the image border is taken as background.
+/// - classes: the most probable class at each pixel (a class map, not instances).
+/// Objects smaller than `minimumSize` are removed and labels renumbered 1...n.
+public struct InstanceDecoder: Sendable {
+    public var task: SegmentationTask
+    public var options: InstanceOptions
+
+    public init(task: SegmentationTask, options: InstanceOptions) {
+        self.task = task
+        self.options = options
+    }
+
+    /// - Parameters:
+    ///   - probabilities: `(K, [Z,] Y, X)` row-major, as `TiledPredictor.probabilities` returns them.
+    ///   - shape: the spatial shape `(Y, X)` or `(Z, Y, X)`.
+    public func labels(from probabilities: [Float], shape: [Int]) throws -> LabelImage {
+        let pixels = shape.reduce(1, *)
+        func channel(_ k: Int) -> [Float] { Array(probabilities[(k * pixels)..<((k + 1) * pixels)]) }
+        switch task {
+        case .instances:
+            let background = channel(0)
+            let mask = background.map { 1 - $0 > options.foregroundThreshold }
+            let seeds = try Seeds.components(
+                of: channel(1), shape: shape, threshold: options.seedThreshold, minimumSize: options.minimumSize)
+            let grown = try Watershed.flood(channel(2), seeds: seeds, mask: mask)
+            return try withUnseededRegions(grown, mask: mask).removingSmallObjects(minimumSize: options.minimumSize)
+        case .binary:
+            let foreground = channel(0)
+            return try Seeds.components(
+                of: foreground, shape: shape, threshold: options.foregroundThreshold, minimumSize: options.minimumSize)
+        case .edges:
+            let edges = channel(0)
+            let seeds = try Seeds.components(
+                of: edges.map { 1 - $0 }, shape: shape, threshold: 0.5, minimumSize: options.minimumSize)
+            let regions = try Watershed.flood(edges, seeds: seeds, mask: nil)
+            return try droppingBorderBackground(regions).removingSmallObjects(minimumSize: options.minimumSize)
+        case .classes:
+            let classes = probabilities.count / pixels
+            var labels = [UInt32](repeating: 0, count: pixels)
+            for pixel in 0..<pixels {
+                var best = 0
+                for k in 1..<classes where probabilities[k * pixels + pixel] > probabilities[best * pixels + pixel] {
+                    best = k
+                }
+                labels[pixel] = UInt32(best)
+            }
+            return try LabelImage(shape: shape, labels: labels)
+        }
+    }
+
+    /// Adds the connected regions of `mask` that `labels` left at 0 as new labels.
+    private func withUnseededRegions(_ labels: LabelImage, mask: [Bool]) throws -> LabelImage {
+        let leftover = zip(mask, labels.labels).map { $0 && $1 == 0 ? UInt32(1) : 0 }
+        let extra = try LabelImage.connectedComponents(of: leftover, shape: labels.shape)
+        let offset = labels.maxLabel
+        var result = labels
+        for index in result.labels.indices where extra.labels[index] != 0 { result.labels[index] = offset + extra.labels[index] }
+        return result
+    }
+
+    /// Clears the largest region that touches the image border (the background of an edge map).
+    private func droppingBorderBackground(_ labels: LabelImage) -> LabelImage {
+        var areas: [UInt32: Int] = [:]
+        for label in labels.labels where label != 0 { areas[label, default: 0] += 1 }
+        var touching = Set<UInt32>()
+        let (d, h, w) = (labels.depth, labels.height, labels.width)
+        for z in 0..<d {
+            for y in 0..<h {
+                for x in 0..<w where z == 0 || z == d - 1 || y == 0 || y == h - 1 || x == 0 || x == w - 1 {
+                    touching.insert(labels.labels[(z * h + y) * w + x])
+                }
+            }
+        }
+        touching.remove(0)
+        guard let background = touching.max(by: { areas[$0, default: 0] < areas[$1, default: 0] }) else { return labels }
+        var result = labels
+        for index in result.labels.indices where result.labels[index] == background { result.labels[index] = 0 }
+        return result
+    }
+}

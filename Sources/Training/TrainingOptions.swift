@@ -1,0 +1,102 @@
+import Networks
+
+/// How the learning rate changes over a training run.
+public enum LearningRateScheduleKind: String, Codable, Sendable, CaseIterable {
+    /// Cosine decay from the initial rate to 1% of it over the run (epochs or time budget).
+    case cosine
+    /// Multiply by 0.2 when the validation score has not improved for `plateauPatience` epochs.
+    case plateau
+    /// The initial rate throughout.
+    case constant
+}
+
+/// U-Net weight maps (Ronneberger et al.): w = w_c + w0·exp(−(d1 + d2)² / 2σ²), d1, d2 the distances to the
+/// nearest and second-nearest cell.
+public struct WeightMapOptions: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    public var w0: Float
+    /// σ in pixels (in-plane pixels for volumes; Z distances are scaled by the spacing).
+    public var sigma: Float
+
+    public init(enabled: Bool = true, w0: Float = 10, sigma: Float = 5) {
+        self.enabled = enabled
+        self.w0 = w0
+        self.sigma = sigma
+    }
+}
+
+/// Everything a supervised training run needs besides its data. Defaults suit 2D fluorescence nuclei on a
+/// 2-core CPU.
+public struct TrainingOptions: Codable, Sendable {
+    public var task: SegmentationTask = .instances
+    /// 2 (images) or 3 (volumes).
+    public var dimensions: Int = 2
+    /// U-Net channels per level, top first.
+    public var widths: [Int] = [32, 64, 128, 256]
+    public var dropout: Float = 0.1
+    public var upsampling: UNetConfiguration.Upsampling = .linear
+    /// Patch extent `(Y, X)` or `(Z, Y, X)`; nil = 128x128 in 2D, 16x96x96 in 3D.
+    public var patchShape: [Int]? = nil
+    public var batchSize: Int = 8
+    public var learningRate: Float = 1e-3
+    /// AdamW's decoupled weight decay.
+    public var weightDecay: Float = 1e-4
+    /// Stop after this many epochs (nil: only the time budget stops training).
+    public var epochs: Int? = nil
+    /// Stop when this much wall-clock time has passed (nil: only `epochs` stops training).
+    public var timeBudgetSeconds: Double? = nil
+    /// Optimiser steps per epoch; nil = enough patches to cover the training pixels once (20 to 400).
+    public var stepsPerEpoch: Int? = nil
+    /// Fraction of the images held out for validation when the dataset does not say which.
+    public var validationFraction: Double = 0.2
+    /// At most this many validation images are scored each epoch (a fixed subset; the rest are kept out of
+    /// training all the same).
+    public var validationImageLimit: Int = 24
+    /// Write a resumable checkpoint every this many epochs.
+    public var checkpointEvery: Int = 1
+    public var schedule: LearningRateScheduleKind = .cosine
+    public var plateauPatience: Int = 10
+    public var weightMap = WeightMapOptions()
+    public var augmentation = AugmentationOptions()
+    /// Fraction of patches centred on a foreground pixel.
+    public var foregroundFraction: Float = 0.5
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// The patch shape used: `patchShape` or the default for the dimensions.
+    public var effectivePatchShape: [Int] { patchShape ?? (dimensions == 3 ? [16, 96, 96] : [128, 128]) }
+
+    /// - Throws: `TrainingError.invalidOption` naming the first option out of range.
+    public func validate() throws {
+        func fail(_ name: String, _ value: Any, _ reason: String) -> TrainingError {
+            .invalidOption(name: name, value: "\(value)", reason: reason)
+        }
+        guard dimensions == 2 || dimensions == 3 else { throw fail("--dims", dimensions, "use 2 or 3") }
+        guard effectivePatchShape.count == dimensions, effectivePatchShape.allSatisfy({ $0 > 0 }) else {
+            throw fail("--patch", effectivePatchShape, "give \(dimensions) positive extents")
+        }
+        guard (1...1024).contains(batchSize) else { throw fail("--batch-size", batchSize, "use 1 to 1024") }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("--learning-rate", learningRate, "it must be > 0") }
+        guard weightDecay >= 0 else { throw fail("--weight-decay", weightDecay, "it must be ≥ 0") }
+        if let epochs, epochs < 1 { throw fail("--epochs", epochs, "use at least 1") }
+        if let timeBudgetSeconds, !(timeBudgetSeconds > 0) {
+            throw fail("--time-budget", timeBudgetSeconds, "it must be a positive number of seconds")
+        }
+        guard epochs != nil || timeBudgetSeconds != nil else {
+            throw fail("--epochs/--time-budget", "none", "give at least one, so training knows when to stop")
+        }
+        if let stepsPerEpoch, stepsPerEpoch < 1 { throw fail("--steps-per-epoch", stepsPerEpoch, "use at least 1") }
+        guard validationFraction >= 0, validationFraction < 1 else {
+            throw fail("--val-fraction", validationFraction, "use a fraction in [0, 1)")
+        }
+        guard checkpointEvery >= 1 else { throw fail("--checkpoint-every", checkpointEvery, "use at least 1") }
+        guard (0...1).contains(foregroundFraction) else {
+            throw fail("foreground fraction", foregroundFraction, "use a fraction in [0, 1]")
+        }
+        guard weightMap.sigma > 0, weightMap.w0 >= 0 else {
+            throw fail("weight map", "w0 \(weightMap.w0), sigma \(weightMap.sigma)", "need w0 ≥ 0 and sigma > 0")
+        }
+        try augmentation.validate()
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Networks
+import Tensors
+
+/// Where a training run stands; stored in checkpoints so `--resume` continues where it stopped.
+struct TrainingProgress: Codable, Sendable {
+    var epoch = 0
+    var steps = 0
+    var elapsedSeconds = 0.0
+    var bestScore: Double?
+    var bestEpoch: Int?
+    /// The reduce-on-plateau state (only with `--schedule plateau`), fed 1 − score (or the training loss
+    /// without validation images) so that lower is better.
+    var plateau: ReduceOnPlateauSchedule?
+
+    /// What model files record under `training`.
+    func record(options: TrainingOptions) -> TrainingRecord { TrainingRecord(progress: self, options: options) }
+}
+
+/// The `training` metadata of a model file: the run's options and progress.
+struct TrainingRecord: Codable, Sendable {
+    var progress: TrainingProgress
+    var options: TrainingOptions
+}
+
+/// The network (and, when resuming, progress) a run starts from instead of a fresh initialisation.
+struct StartingPoint {
+    var network: UNet
+    var info: SegmentationModelInfo
+    var progress: TrainingProgress?
+
+    /// The checkpoint to resume (when given and present), else the model to fine-tune, else nil.
+    ///
+    /// - Throws: `TrainingError.incompatibleModel` when the model's task or dimensions differ from the options.
+    static func load(options: TrainingOptions, initialModel: URL?, checkpoint: URL?) throws -> StartingPoint? {
+        if let checkpoint {
+            guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+                throw TrainingError.incompatibleModel(
+                    source: checkpoint.path, reason: "there is no checkpoint to resume from (it is written after each epoch)")
+            }
+            let file = try ModelFile.read(from: checkpoint)
+            let model = try model(from: file, path: checkpoint.path, options: options)
+            let record = try file.metadata(TrainingRecord.self, forKey: ModelFile.trainingKey)
+            return StartingPoint(network: model.network, info: model.info, progress: record?.progress)
+        }
+        guard let initialModel else { return nil }
+        let model = try model(from: try ModelFile.read(from: initialModel), path: initialModel.path, options: options)
+        return StartingPoint(network: model.network, info: model.info, progress: nil)
+    }
+
+    private static func model(from file: ModelFile, path: String, options: TrainingOptions) throws -> SegmentationModel {
+        guard let info = try file.metadata(SegmentationModelInfo.self, forKey: SegmentationModel.infoKey) else {
+            throw TrainingError.incompatibleModel(source: path, reason: "it is not a segmentation model `cellscribe train` wrote")
+        }
+        let network = try UNet(file: file)
+        guard info.task == options.task else {
+            throw TrainingError.incompatibleModel(
+                source: path, reason: "it was trained for --task \(info.task.rawValue), not \(options.task.rawValue)")
+        }
+        guard network.configuration.dimensions == options.dimensions else {
+            throw TrainingError.incompatibleModel(
+                source: path, reason: "it is a \(network.configuration.dimensions)D network; --dims is \(options.dimensions)")
+        }
+        return SegmentationModel(network: network, info: info)
+    }
+}
