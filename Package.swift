@@ -57,7 +57,8 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Imaging"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Imaging"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Imaging", "ImageFormats", "Networks", "Tensors"]),
+        .testTarget(
+            name: "TrainingTests", dependencies: ["Training", "Imaging", "ImageFormats", "Metrics", "Networks", "Tensors"]),
         .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,3 +27,15 @@ struct WidthsArgument: ExpressibleByArgument, Equatable {
         widths = values
     }
 }
+
+/// Positive numbers written `2.18,1,1`.
+struct NumbersArgument: ExpressibleByArgument, Equatable {
+    var values: [Double]
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",")
+        let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == parts.count, !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        self.values = values
+    }
+}

@@ -45,6 +45,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a checkpoint every n epochs.", valueName: "n")) var checkpointEvery: Int = 1
     @Option(help: "Weight of U-Net boundary weights (0 turns them off).") var w0: Float = 10
     @Option(help: "Width of U-Net boundary weights, pixels.") var sigma: Float = 5
+    @Option(help: ArgumentHelp("Voxel size Z,Y,X (or Y,X) for distances, overriding the files' spacing.", valueName: "list"))
+    var spacing: NumbersArgument?
     @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation = false
     @Option(help: "Seed for initialisation, splits and sampling.") var seed: UInt64 = 1
     @Flag(help: "Print one JSON event per line instead of a progress bar.") var json = false
@@ -88,7 +90,9 @@ struct TrainCommand: ParsableCommand {
         options.validationFraction = valFraction
         options.checkpointEvery = checkpointEvery
         options.schedule = schedule
-        options.weightMap = WeightMapOptions(enabled: w0 > 0, w0: w0, sigma: sigma)
+        options.weightMapW0 = w0
+        options.weightMapSigma = sigma
+        options.spacing = spacing?.values
         if noAugmentation { options.augmentation = .none }
         options.seed = seed
         return options

@@ -78,8 +78,13 @@ final class TrainingDisplay {
 
     static func describe(_ summary: TrainingSummary) -> String {
         let best = summary.bestScore.map { ", best \(summary.scoreName) \(format($0)) at epoch \(summary.bestEpoch ?? 0)" } ?? ""
+        let tuned = summary.instanceOptions.map { options in
+            String(
+                format: "; thresholds chosen on validation: foreground %.2f, seed %.2f (ap50 %.4f)",
+                options.foregroundThreshold, options.seedThreshold, summary.tunedScore ?? 0)
+        } ?? ""
         return "finished after \(summary.epochs) epochs (\(summary.steps) steps, \(duration(summary.elapsedSeconds)), "
-            + "stopped by \(summary.stopReason))\(best); model: \(summary.modelPath)"
+            + "stopped by \(summary.stopReason))\(best)\(tuned); model: \(summary.modelPath)"
     }
 
     static func format(_ value: Double) -> String { String(format: "%.4f", value) }

@@ -56,7 +56,8 @@ public struct InstanceProbabilities: Sendable, Equatable {
     public init(foregroundAndEdge image: Image) throws {
         guard image.channels == 2 else {
             throw SegmentationError.invalidArgument(
-                name: "channels", value: "\(image.channels)", reason: "a binary-plus-edge output has channels foreground, edge")
+                name: "channels", value: "\(image.channels)",
+                reason: "a binary-plus-edge output has channels foreground, edge")
         }
         let (foreground, edge) = (Array(image.channel(0)), Array(image.channel(1)))
         let interior = zip(foreground, edge).map { $0 * (1 - $1) }

@@ -14,7 +14,8 @@ public struct DistanceSplitOptions: Sendable, Equatable {
     /// use `.full` so a diagonal ridge of equal distance stays one seed.
     public var connectivity: Connectivity
 
-    public init(h: Float = 2, usesSpacing: Bool = true, minimumObjectSize: Int = 5, connectivity: Connectivity = .faces) {
+    public init(h: Float = 2, usesSpacing: Bool = true, minimumObjectSize: Int = 5, connectivity: Connectivity = .faces)
+    {
         self.h = h
         self.usesSpacing = usesSpacing
         self.minimumObjectSize = minimumObjectSize
@@ -33,7 +34,9 @@ public struct ThresholdInstanceOptions: Sendable, Equatable {
     /// Component neighbourhood: `.faces` (4/6, default, as ImPartial) or `.full` (8/26).
     public var connectivity: Connectivity
 
-    public init(threshold: Float = 0.5, minimumSize: Int = 5, dilationRadius: Int = 1, connectivity: Connectivity = .faces) {
+    public init(
+        threshold: Float = 0.5, minimumSize: Int = 5, dilationRadius: Int = 1, connectivity: Connectivity = .faces
+    ) {
         self.threshold = threshold
         self.minimumSize = minimumSize
         self.dilationRadius = dilationRadius

@@ -53,7 +53,8 @@ public enum Instances {
         if let boundary = probabilities.boundary {
             surface = boundary
         } else {
-            let distance = try DistanceTransform.euclidean(foreground: mask, shape: shape, spacing: probabilities.spacing)
+            let distance = try DistanceTransform.euclidean(
+                foreground: mask, shape: shape, spacing: probabilities.spacing)
             surface = distance.map { -$0 }
         }
         var labels = try Watershed.flood(surface, seeds: seeds, mask: mask, connectivity: options.connectivity)

@@ -54,7 +54,8 @@ struct OffsetRings {
                 for dx in -radius...radius {
                     let d2 = dz * dz + dy * dy + dx * dx
                     guard d2 <= r2 else { continue }
-                    all.append((d2, GridOffset(dz: dz, dy: dy, dx: dx, delta: (dz * grid.height + dy) * grid.width + dx)))
+                    all.append(
+                        (d2, GridOffset(dz: dz, dy: dy, dx: dx, delta: (dz * grid.height + dy) * grid.width + dx)))
                 }
             }
         }

@@ -68,7 +68,8 @@ public struct RegionAdjacencyGraph: Sendable, Equatable {
         let originals = compact.originals
         var edges = stats.map { key, value in
             let (a, b) = (originals[Int(key >> 32) - 1], originals[Int(key & 0xFFFF_FFFF) - 1])
-            return Edge(regionA: min(a, b), regionB: max(a, b), boundaryPixelCount: value.count, probabilitySum: value.sum)
+            return Edge(
+                regionA: min(a, b), regionB: max(a, b), boundaryPixelCount: value.count, probabilitySum: value.sum)
         }
         edges.sort { ($0.regionA, $0.regionB) < ($1.regionA, $1.regionB) }
         self.regions = originals.sorted()

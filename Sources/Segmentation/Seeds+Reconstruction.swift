@@ -12,23 +12,38 @@ enum GrayReconstruction {
         var queue: [Int] = []
         marker.withUnsafeMutableBufferPointer { rec in
             mask.withUnsafeBufferPointer { mask in
-                for i in 0..<grid.count {
-                    let (z, y, x) = grid.coordinates(of: i)
-                    var m = rec[i]
-                    for o in before where grid.contains(z: z, y: y, x: x, o) { m = max(m, rec[i + o.delta]) }
-                    rec[i] = min(m, mask[i])
+                var i = 0
+                for z in 0..<grid.depth {
+                    for y in 0..<grid.height {
+                        for x in 0..<grid.width {
+                            let interior = grid.isInterior(z: z, y: y, x: x)
+                            var m = rec[i]
+                            for o in before where interior || grid.contains(z: z, y: y, x: x, o) {
+                                m = max(m, rec[i + o.delta])
+                            }
+                            rec[i] = min(m, mask[i])
+                            i += 1
+                        }
+                    }
                 }
-                for i in stride(from: grid.count - 1, through: 0, by: -1) {
-                    let (z, y, x) = grid.coordinates(of: i)
-                    var m = rec[i]
-                    for o in after where grid.contains(z: z, y: y, x: x, o) { m = max(m, rec[i + o.delta]) }
-                    let value = min(m, mask[i])
-                    rec[i] = value
-                    for o in after where grid.contains(z: z, y: y, x: x, o) {
-                        let j = i + o.delta
-                        if rec[j] < value && rec[j] < mask[j] {
-                            queue.append(i)
-                            break
+                for z in stride(from: grid.depth - 1, through: 0, by: -1) {
+                    for y in stride(from: grid.height - 1, through: 0, by: -1) {
+                        for x in stride(from: grid.width - 1, through: 0, by: -1) {
+                            i -= 1
+                            let interior = grid.isInterior(z: z, y: y, x: x)
+                            var m = rec[i]
+                            for o in after where interior || grid.contains(z: z, y: y, x: x, o) {
+                                m = max(m, rec[i + o.delta])
+                            }
+                            let value = min(m, mask[i])
+                            rec[i] = value
+                            for o in after where interior || grid.contains(z: z, y: y, x: x, o) {
+                                let j = i + o.delta
+                                if rec[j] < value && rec[j] < mask[j] {
+                                    queue.append(i)
+                                    break
+                                }
+                            }
                         }
                     }
                 }
@@ -37,8 +52,9 @@ enum GrayReconstruction {
                     let i = queue[head]
                     head += 1
                     let (z, y, x) = grid.coordinates(of: i)
+                    let interior = grid.isInterior(z: z, y: y, x: x)
                     let value = rec[i]
-                    for o in all where grid.contains(z: z, y: y, x: x, o) {
+                    for o in all where interior || grid.contains(z: z, y: y, x: x, o) {
                         let j = i + o.delta
                         if rec[j] < value && rec[j] != mask[j] {
                             rec[j] = min(value, mask[j])
@@ -55,39 +71,61 @@ enum GrayReconstruction {
     }
 
     /// Labels the regional maxima of `values`: connected plateaus of equal value with no strictly higher
-    /// neighbour, numbered 1...n in row-major order of their first pixel. Linear: each pixel is visited once.
+    /// neighbour, numbered 1...n in row-major order of their first pixel.
+    ///
+    /// A plateau is explored breadth-first until it proves not to be a maximum (a higher neighbour, or an equal
+    /// neighbour already known not to be one); its explored pixels are then marked so, so every pixel joins at
+    /// most one exploration and the pass stays linear, while slopes are dismissed after a few comparisons.
     static func regionalMaxima(of values: [Float], grid: Grid, connectivity: Connectivity) -> [UInt32] {
         let offsets = grid.offsets(connectivity)
         var labels = [UInt32](repeating: 0, count: grid.count)
-        var visited = [Bool](repeating: false, count: grid.count)
+        var state = [PlateauState](repeating: .unknown, count: grid.count)
         var members: [Int] = []
         var next: UInt32 = 0
-        for seed in 0..<grid.count where !visited[seed] {
-            let level = values[seed]
-            members.removeAll(keepingCapacity: true)
-            members.append(seed)
-            visited[seed] = true
-            var isMaximum = true
-            var head = 0
-            while head < members.count {
-                let i = members[head]
-                head += 1
-                let (z, y, x) = grid.coordinates(of: i)
-                for o in offsets where grid.contains(z: z, y: y, x: x, o) {
-                    let j = i + o.delta
-                    let v = values[j]
-                    if v > level {
-                        isMaximum = false
-                    } else if v == level && !visited[j] {
-                        visited[j] = true
-                        members.append(j)
+        values.withUnsafeBufferPointer { values in
+            state.withUnsafeMutableBufferPointer { state in
+                for seed in 0..<grid.count where state[seed] == .unknown {
+                    let level = values[seed]
+                    members.removeAll(keepingCapacity: true)
+                    members.append(seed)
+                    state[seed] = .exploring
+                    var isMaximum = true
+                    var head = 0
+                    explore: while head < members.count {
+                        let i = members[head]
+                        head += 1
+                        let (z, y, x) = grid.coordinates(of: i)
+                        let interior = grid.isInterior(z: z, y: y, x: x)
+                        for o in offsets where interior || grid.contains(z: z, y: y, x: x, o) {
+                            let j = i + o.delta
+                            let v = values[j]
+                            guard v >= level else { continue }
+                            if v > level || state[j] == .notMaximum {
+                                isMaximum = false
+                                break explore
+                            }
+                            if state[j] == .unknown {
+                                state[j] = .exploring
+                                members.append(j)
+                            }
+                        }
+                    }
+                    if isMaximum {
+                        next += 1
+                        for i in members {
+                            labels[i] = next
+                            state[i] = .maximum
+                        }
+                    } else {
+                        for i in members { state[i] = .notMaximum }
                     }
                 }
             }
-            guard isMaximum else { continue }
-            next += 1
-            for i in members { labels[i] = next }
         }
         return labels
+    }
+
+    private enum PlateauState: UInt8 {
+        case unknown, exploring, notMaximum, maximum
     }
 }

@@ -27,36 +27,42 @@ struct NearestCellDistances {
             y: Int((cutoff / steps.y).rounded(.up)), x: Int((cutoff / steps.x).rounded(.up))
         )
         let limit = Float(cutoff * cutoff)
-        var buffer: [Float] = []
         for (k, box) in boxes.enumerated() {
             let label = UInt32(k + 1)
             let (z0, z1) = (max(0, box.z0 - grow.z), min(grid.depth - 1, box.z1 + grow.z))
             let (y0, y1) = (max(0, box.y0 - grow.y), min(grid.height - 1, box.y1 + grow.y))
             let (x0, x1) = (max(0, box.x0 - grow.x), min(grid.width - 1, box.x1 + grow.x))
             let sub = Grid(depth: z1 - z0 + 1, height: y1 - y0 + 1, width: x1 - x0 + 1)
-            buffer.removeAll(keepingCapacity: true)
-            buffer.reserveCapacity(sub.count)
-            for z in z0...z1 {
-                for y in y0...y1 {
+            var buffer = [Float](repeating: .infinity, count: sub.count)
+            for z in box.z0...box.z1 {
+                for y in box.y0...box.y1 {
                     let row = (z * grid.height + y) * grid.width
-                    for x in x0...x1 { buffer.append(compact.labels[row + x] == label ? 0 : .infinity) }
+                    let subRow = ((z - z0) * sub.height + (y - y0)) * sub.width - x0
+                    for x in box.x0...box.x1 where compact.labels[row + x] == label { buffer[subRow + x] = 0 }
                 }
             }
-            SquaredDistanceTransform.apply(&buffer, grid: sub, steps: steps)
-            var j = 0
-            for z in z0...z1 {
-                for y in y0...y1 {
-                    let row = (z * grid.height + y) * grid.width
-                    for x in x0...x1 {
-                        let d = buffer[j]
-                        j += 1
-                        guard d < limit else { continue }
-                        let i = row + x
-                        if d < nearest[i] {
-                            secondNearest[i] = nearest[i]
-                            nearest[i] = d
-                        } else if d < secondNearest[i] {
-                            secondNearest[i] = d
+            let rows = SiteRows(z: (box.z0 - z0)...(box.z1 - z0), y: (box.y0 - y0)...(box.y1 - y0))
+            SquaredDistanceTransform.apply(&buffer, grid: sub, steps: steps, sites: rows)
+            buffer.withUnsafeBufferPointer { buffer in
+                nearest.withUnsafeMutableBufferPointer { nearest in
+                    secondNearest.withUnsafeMutableBufferPointer { second in
+                        var j = 0
+                        for z in z0...z1 {
+                            for y in y0...y1 {
+                                let row = (z * grid.height + y) * grid.width
+                                for x in x0...x1 {
+                                    let d = buffer[j]
+                                    j += 1
+                                    guard d < limit else { continue }
+                                    let i = row + x
+                                    if d < nearest[i] {
+                                        second[i] = nearest[i]
+                                        nearest[i] = d
+                                    } else if d < second[i] {
+                                        second[i] = d
+                                    }
+                                }
+                            }
                         }
                     }
                 }

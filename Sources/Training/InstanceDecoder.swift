@@ -4,8 +4,10 @@ import Segmentation
 /// Turns a network's probabilities into a label image, by task:
 /// - instances: seeds are the connected regions where P(interior) > `seedThreshold` (at least `minimumSize`
 ///   pixels); they grow by watershed on P(boundary) through the foreground, 1 − P(background) >
-///   `foregroundThreshold`; foreground regions no seed reached become instances of their own.
-/// - binary: connected components of P(foreground) > `foregroundThreshold`.
+///   `foregroundThreshold`; foreground regions no seed reached become instances of their own
+///   (`Instances.fromProbabilities`).
+/// - binary: P(foreground) > `foregroundThreshold`, split where its distance transform has separate h-maxima
+///   (h = `splitHeight` pixels) by watershed on the negated distance (`Instances.splittingMask`).
 /// - edges: the regions where P(edge) ≤ 1/2 seed a watershed on P(edge) over the whole image; the largest
 ///   region touching the image border is taken as background.
 /// - classes: the most probable class at each pixel (a class map, not instances).
@@ -27,16 +29,17 @@ public struct InstanceDecoder: Sendable {
         func channel(_ k: Int) -> [Float] { Array(probabilities[(k * pixels)..<((k + 1) * pixels)]) }
         switch task {
         case .instances:
-            let background = channel(0)
-            let mask = background.map { 1 - $0 > options.foregroundThreshold }
-            let seeds = try Seeds.components(
-                of: channel(1), shape: shape, threshold: options.seedThreshold, minimumSize: options.minimumSize)
-            let grown = try Watershed.flood(channel(2), seeds: seeds, mask: mask)
-            return try withUnseededRegions(grown, mask: mask).removingSmallObjects(minimumSize: options.minimumSize)
+            let maps = try InstanceProbabilities(
+                shape: shape, foreground: channel(0).map { 1 - $0 }, interior: channel(1), boundary: channel(2))
+            let watershed = SeededWatershedOptions(
+                interiorThreshold: options.seedThreshold, minimumSeedSize: options.minimumSize,
+                foregroundThreshold: options.foregroundThreshold, minimumObjectSize: options.minimumSize)
+            return try Instances.fromProbabilities(maps, options: watershed)
         case .binary:
-            let foreground = channel(0)
-            return try Seeds.components(
-                of: foreground, shape: shape, threshold: options.foregroundThreshold, minimumSize: options.minimumSize)
+            let mask = try LabelImage(
+                shape: shape, labels: channel(0).map { $0 > options.foregroundThreshold ? 1 : 0 })
+            let split = DistanceSplitOptions(h: options.splitHeight, minimumObjectSize: options.minimumSize)
+            return try Instances.splittingMask(mask, options: split)
         case .edges:
             let edges = channel(0)
             let seeds = try Seeds.components(
@@ -55,16 +58,6 @@ public struct InstanceDecoder: Sendable {
             }
             return try LabelImage(shape: shape, labels: labels)
         }
-    }
-
-    /// Adds the connected regions of `mask` that `labels` left at 0 as new labels.
-    private func withUnseededRegions(_ labels: LabelImage, mask: [Bool]) throws -> LabelImage {
-        let leftover = zip(mask, labels.labels).map { $0 && $1 == 0 ? UInt32(1) : 0 }
-        let extra = try LabelImage.connectedComponents(of: leftover, shape: labels.shape)
-        let offset = labels.maxLabel
-        var result = labels
-        for index in result.labels.indices where extra.labels[index] != 0 { result.labels[index] = offset + extra.labels[index] }
-        return result
     }
 
     /// Clears the largest region that touches the image border (the background of an edge map).

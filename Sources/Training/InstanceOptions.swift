@@ -7,10 +7,26 @@ public struct InstanceOptions: Codable, Sendable, Equatable {
     public var seedThreshold: Float
     /// Objects (and seeds) smaller than this many pixels/voxels are removed.
     public var minimumSize: Int
+    /// Binary task: distance-transform peaks must rise this many pixels above the saddle between them to
+    /// split a mask region into two cells.
+    public var splitHeight: Float
 
-    public init(foregroundThreshold: Float = 0.5, seedThreshold: Float = 0.5, minimumSize: Int = 10) {
+    public init(foregroundThreshold: Float = 0.5, seedThreshold: Float = 0.5, minimumSize: Int = 10, splitHeight: Float = 2) {
         self.foregroundThreshold = foregroundThreshold
         self.seedThreshold = seedThreshold
         self.minimumSize = minimumSize
+        self.splitHeight = splitHeight
+    }
+
+    private enum CodingKeys: String, CodingKey { case foregroundThreshold, seedThreshold, minimumSize, splitHeight }
+
+    /// Decodes stored options; fields added later take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            foregroundThreshold: try container.decode(Float.self, forKey: .foregroundThreshold),
+            seedThreshold: try container.decode(Float.self, forKey: .seedThreshold),
+            minimumSize: try container.decode(Int.self, forKey: .minimumSize),
+            splitHeight: try container.decodeIfPresent(Float.self, forKey: .splitHeight) ?? 2)
     }
 }

@@ -5,12 +5,14 @@ import Segmentation
 /// - instances: 0 background, 1 interior, 2 boundary (a cell's pixels touching another label or background);
 /// - binary: 1 inside any cell; - edges: 1 on cell boundaries; - classes: the label value.
 /// Weights balance the classes (each class present gets the same total weight) and, for instances and
-/// binary with `weightMap.enabled`, add the U-Net term w0·exp(−(d1 + d2)²/2σ²) that stresses the narrow gaps
+/// binary with `w0` > 0, add the U-Net term w0·exp(−(d1 + d2)²/2σ²) that stresses the narrow gaps
 /// between touching cells. Weights are scaled to mean 1.
 struct SampleTargets {
     let task: SegmentationTask
     let classCount: Int
-    let weightMap: WeightMapOptions
+    /// U-Net weight-map amplitude (0: off) and width in pixels.
+    let w0: Float
+    let sigma: Float
 
     func sample(stem: String, image: Image, labels: LabelImage) throws -> TrainingSample {
         let target: [Float]
@@ -26,9 +28,10 @@ struct SampleTargets {
             target = labels.labels.map(Float.init)
         }
         var weights = Self.classBalance(target, classes: max(classCount, 2))
-        if weightMap.enabled, weightMap.w0 > 0, task == .instances || task == .binary {
-            let separation = [Float](repeating: 0, count: weights.count) // PENDING-WEIGHTMAP
-            for index in weights.indices { weights[index] += separation[index] }
+        if w0 > 0, task == .instances || task == .binary {
+            let options = WeightMapOptions(w0: w0, sigma: sigma, usesSpacing: labels.spacing != nil, balancesClasses: false)
+            let unet = try WeightMap.unet(for: labels, options: options)
+            for index in weights.indices { weights[index] += unet[index] - 1 }
         }
         let mean = weights.reduce(0, +) / Float(max(weights.count, 1))
         if mean > 0 { weights = weights.map { $0 / mean } }

@@ -135,12 +135,23 @@ public final class Trainer {
                 events(.checkpoint(path: checkpointURL.path, epoch: epoch))
             }
         }
+        let tuned = try tuneThresholds(validator: validator, progress: progress)
         let summary = TrainingSummary(
             epochs: progress.epoch, steps: progress.steps, elapsedSeconds: elapsed(), bestEpoch: progress.bestEpoch,
             bestScore: progress.bestScore, scoreName: validator.scoreName, modelPath: output.path,
-            stopReason: stopReason ?? "epochs")
+            stopReason: stopReason ?? "epochs", instanceOptions: tuned?.options, tunedScore: tuned?.score)
         events(.finished(summary))
         return summary
+    }
+
+    /// Chooses the best model's instance thresholds on the validation images and stores them in the model file.
+    private func tuneThresholds(validator: Validator, progress: TrainingProgress) throws -> (options: InstanceOptions, score: Double)? {
+        guard FileManager.default.fileExists(atPath: output.path) else { return nil }
+        let best = try SegmentationModel(contentsOf: output)
+        guard let tuned = try validator.tunedInstanceOptions(best) else { return nil }
+        best.info.instances = tuned.options
+        try best.write(to: output, training: progress.record(options: options))
+        return tuned
     }
 
     /// Enough steps to draw each training pixel about once per epoch, between 20 and 400.

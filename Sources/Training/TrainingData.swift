@@ -41,7 +41,8 @@ extension TrainingData {
         let first = try ImageFormats.readImage(trainEntries[0].image)
         let channels = try fixedChannels ?? InputPreparation.naturalChannels(of: first)
         let preparation = InputPreparation(channels: channels)
-        let loaded = try readAll(trainEntries + validationEntries, preparation: preparation, dimensions: options.dimensions)
+        let loaded = try readAll(
+            trainEntries + validationEntries, preparation: preparation, dimensions: options.dimensions, task: options.task)
         let classCount: Int
         switch options.task {
         case .instances: classCount = 3
@@ -52,15 +53,21 @@ extension TrainingData {
         if options.task == .classes, classCount < 2 {
             throw TrainingError.invalidDataset("the label images hold no class other than background (0)")
         }
-        let targets = SampleTargets(task: options.task, classCount: classCount, weightMap: options.weightMap)
+        let targets = SampleTargets(
+            task: options.task, classCount: classCount, w0: options.weightMapW0, sigma: options.weightMapSigma)
+        let override = options.spacing.map { values in
+            Spacing(x: values[values.count - 1], y: values[values.count - 2], z: values.count == 3 ? values[0] : nil, unit: "pixel")
+        }
         let training = try concurrentMap(Array(loaded.prefix(trainEntries.count))) { item in
-            try targets.sample(stem: item.stem, image: item.image, labels: item.labels)
+            var labels = item.labels
+            if let override { labels.spacing = override }
+            return try targets.sample(stem: item.stem, image: item.image, labels: labels)
         }
         let validation = loaded.dropFirst(trainEntries.count).map {
             ValidationSample(stem: $0.stem, image: $0.image, labels: $0.labels)
         }
-        var spacing: [Double]?
-        if options.dimensions == 3, let s = first.spacing, let z = s.z, s.x > 0 { spacing = [z / s.x, s.y / s.x, 1] }
+        var spacing = options.spacing
+        if spacing == nil, options.dimensions == 3, let s = first.spacing, let z = s.z, s.x > 0 { spacing = [z / s.x, s.y / s.x, 1] }
         return TrainingData(
             training: training, validation: validation, channels: channels, classCount: classCount, spacing: spacing)
     }
@@ -87,7 +94,9 @@ extension TrainingData {
         var labels: LabelImage
     }
 
-    static func readAll(_ entries: [DatasetEntry], preparation: InputPreparation, dimensions: Int) throws -> [LoadedPair] {
+    static func readAll(
+        _ entries: [DatasetEntry], preparation: InputPreparation, dimensions: Int, task: SegmentationTask
+    ) throws -> [LoadedPair] {
         try concurrentMap(entries) { entry in
             let raw = try ImageFormats.readImage(entry.image)
             guard raw.spatialShape.count == dimensions else {
@@ -101,7 +110,9 @@ extension TrainingData {
                     stem: entry.stem,
                     reason: "the image is \(raw.spatialShape) but its labels '\(entry.labels.lastPathComponent)' are \(labels.shape)")
             }
-            return LoadedPair(stem: entry.stem, image: try preparation.prepare(raw, source: entry.image.path), labels: labels)
+            // A binary mask (one non-zero value) holds instances as its connected components.
+            let instances = task == .classes ? labels : try Validator.instances(labels)
+            return LoadedPair(stem: entry.stem, image: try preparation.prepare(raw, source: entry.image.path), labels: instances)
         }
     }
 }

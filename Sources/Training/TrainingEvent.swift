@@ -76,4 +76,7 @@ public struct TrainingSummary: Codable, Sendable {
     public var modelPath: String
     /// Why training stopped: "epochs", "time budget".
     public var stopReason: String
+    /// The instance thresholds chosen on the validation images (stored in the model), and their AP at 0.5.
+    public var instanceOptions: InstanceOptions?
+    public var tunedScore: Double?
 }

@@ -10,21 +10,6 @@ public enum LearningRateScheduleKind: String, Codable, Sendable, CaseIterable {
     case constant
 }
 
-/// U-Net weight maps (Ronneberger et al.): w = w_c + w0·exp(−(d1 + d2)² / 2σ²), d1, d2 the distances to the
-/// nearest and second-nearest cell.
-public struct WeightMapOptions: Codable, Sendable, Equatable {
-    public var enabled: Bool
-    public var w0: Float
-    /// σ in pixels (in-plane pixels for volumes; Z distances are scaled by the spacing).
-    public var sigma: Float
-
-    public init(enabled: Bool = true, w0: Float = 10, sigma: Float = 5) {
-        self.enabled = enabled
-        self.w0 = w0
-        self.sigma = sigma
-    }
-}
-
 /// Everything a supervised training run needs besides its data. Defaults suit 2D fluorescence nuclei on a
 /// 2-core CPU.
 public struct TrainingOptions: Codable, Sendable {
@@ -56,7 +41,13 @@ public struct TrainingOptions: Codable, Sendable {
     public var checkpointEvery: Int = 1
     public var schedule: LearningRateScheduleKind = .cosine
     public var plateauPatience: Int = 10
-    public var weightMap = WeightMapOptions()
+    /// U-Net weight maps (Ronneberger et al.) for the instances and binary tasks: w0·exp(−(d1 + d2)²/2σ²)
+    /// added on background pixels, d1, d2 the distances to the nearest and second-nearest cell; 0 turns it off.
+    public var weightMapW0: Float = 10
+    /// σ of the weight map, in pixels (in X pixel units for volumes with `spacing`).
+    public var weightMapSigma: Float = 5
+    /// Voxel size ratios `(Z, Y, X)` or `(Y, X)` for distances (weight maps), overriding the files' spacing.
+    public var spacing: [Double]? = nil
     public var augmentation = AugmentationOptions()
     /// Fraction of patches centred on a foreground pixel.
     public var foregroundFraction: Float = 0.5
@@ -94,8 +85,11 @@ public struct TrainingOptions: Codable, Sendable {
         guard (0...1).contains(foregroundFraction) else {
             throw fail("foreground fraction", foregroundFraction, "use a fraction in [0, 1]")
         }
-        guard weightMap.sigma > 0, weightMap.w0 >= 0 else {
-            throw fail("weight map", "w0 \(weightMap.w0), sigma \(weightMap.sigma)", "need w0 ≥ 0 and sigma > 0")
+        guard weightMapSigma > 0, weightMapW0 >= 0 else {
+            throw fail("--w0/--sigma", "\(weightMapW0)/\(weightMapSigma)", "need w0 ≥ 0 and sigma > 0")
+        }
+        if let spacing, spacing.count != dimensions || !spacing.allSatisfy({ $0 > 0 && $0.isFinite }) {
+            throw fail("--spacing", spacing, "give \(dimensions) positive sizes, Z first in 3D")
         }
         try augmentation.validate()
     }

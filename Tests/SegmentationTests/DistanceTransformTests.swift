@@ -21,7 +21,9 @@ import Testing
     @Test(arguments: [UInt64(11), 12, 13, 14])
     func matchesBruteForceIn3DWithAnisotropicSpacing(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        let shape = [Int.random(in: 2...7, using: &rng), Int.random(in: 1...9, using: &rng), Int.random(in: 1...9, using: &rng)]
+        let shape = [
+            Int.random(in: 2...7, using: &rng), Int.random(in: 1...9, using: &rng), Int.random(in: 1...9, using: &rng),
+        ]
         let mask = (0..<shape.reduce(1, *)).map { _ in Double.random(in: 0..<1, using: &rng) < 0.85 }
         let spacing = Spacing(x: 1.1, y: 0.9, z: 2.18)
         let fast = try DistanceTransform.euclidean(foreground: mask, shape: shape, spacing: spacing)
@@ -54,12 +56,16 @@ import Testing
     }
 
     @Test func noBackgroundIsInfiniteAndAllBackgroundIsZero() throws {
-        #expect(try DistanceTransform.euclidean(foreground: [true, true, true, true], shape: [2, 2]).allSatisfy(\.isInfinite))
+        #expect(
+            try DistanceTransform.euclidean(foreground: [true, true, true, true], shape: [2, 2]).allSatisfy(
+                \.isInfinite))
         #expect(try DistanceTransform.euclidean(foreground: [false, false, false], shape: [1, 3]) == [0, 0, 0])
     }
 
     @Test func badInputsThrow() {
-        #expect(throws: SegmentationError.sampleCountMismatch(name: "foreground", shape: [2, 2], expected: 4, actual: 3)) {
+        #expect(
+            throws: SegmentationError.sampleCountMismatch(name: "foreground", shape: [2, 2], expected: 4, actual: 3)
+        ) {
             try DistanceTransform.euclidean(foreground: [true, true, true], shape: [2, 2])
         }
         #expect(throws: SegmentationError.self) { try DistanceTransform.euclidean(foreground: [true], shape: [1]) }

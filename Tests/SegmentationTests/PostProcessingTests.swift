@@ -4,7 +4,9 @@ import Testing
 @testable import Segmentation
 
 @Suite struct PostProcessingTests {
-    @Test(arguments: [(0, [0, 4, 4, 0, 7, 0, 9, 9, 9]), (2, [0, 4, 4, 0, 0, 0, 9, 9, 9]), (3, [0, 0, 0, 0, 0, 0, 9, 9, 9])])
+    @Test(arguments: [
+        (0, [0, 4, 4, 0, 7, 0, 9, 9, 9]), (2, [0, 4, 4, 0, 0, 0, 9, 9, 9]), (3, [0, 0, 0, 0, 0, 0, 9, 9, 9]),
+    ])
     func smallObjectsAreRemoved(minimumSize: Int, expected: [UInt32]) throws {
         let labels = try LabelImage(shape: [3, 3], labels: [0, 4, 4, 0, 7, 0, 9, 9, 9])
         #expect(try labels.removingSmallObjects(minimumSize: minimumSize).labels == expected)
@@ -20,17 +22,20 @@ import Testing
     /// The background pixel between label 2 (left) and label 1 (right) is equally near both: it takes 1.
     /// Labels 1 and 3 touch: neither grows into the other. Diagonal pixels lie sqrt(2) away, beyond radius 1.
     @Test func dilationTiesGoToTheLowerLabelAndNeverMerge() throws {
-        let labels = try LabelImage(shape: [3, 7], labels: [
-            0, 0, 0, 0, 0, 0, 0,
-            2, 2, 0, 1, 3, 3, 0,
-            0, 0, 0, 0, 0, 0, 0,
-        ])
+        let labels = try LabelImage(
+            shape: [3, 7],
+            labels: [
+                0, 0, 0, 0, 0, 0, 0,
+                2, 2, 0, 1, 3, 3, 0,
+                0, 0, 0, 0, 0, 0, 0,
+            ])
         let grown = try labels.dilatingLabels(radius: 1)
-        #expect(grown.labels == [
-            2, 2, 0, 1, 3, 3, 0,
-            2, 2, 1, 1, 3, 3, 3,
-            2, 2, 0, 1, 3, 3, 0,
-        ])
+        #expect(
+            grown.labels == [
+                2, 2, 0, 1, 3, 3, 0,
+                2, 2, 1, 1, 3, 3, 3,
+                2, 2, 0, 1, 3, 3, 0,
+            ])
         for i in labels.labels.indices where labels.labels[i] != 0 { #expect(grown.labels[i] == labels.labels[i]) }
     }
 

@@ -6,36 +6,40 @@ import Testing
 
 @Suite struct TrainingTargetTests {
     /// Cell 1 (4x4), cell 2 (3x2) touching it, and cell 3 (2x2) in the bottom-right corner of the image.
-    static let labels = try! LabelImage(shape: [6, 8], labels: [
-        0, 0, 0, 0, 0, 0, 0, 0,
-        0, 1, 1, 1, 1, 2, 2, 0,
-        0, 1, 1, 1, 1, 2, 2, 0,
-        0, 1, 1, 1, 1, 2, 2, 0,
-        0, 1, 1, 1, 1, 0, 3, 3,
-        0, 0, 0, 0, 0, 0, 3, 3,
-    ])
+    static let labels = try! LabelImage(
+        shape: [6, 8],
+        labels: [
+            0, 0, 0, 0, 0, 0, 0, 0,
+            0, 1, 1, 1, 1, 2, 2, 0,
+            0, 1, 1, 1, 1, 2, 2, 0,
+            0, 1, 1, 1, 1, 2, 2, 0,
+            0, 1, 1, 1, 1, 0, 3, 3,
+            0, 0, 0, 0, 0, 0, 3, 3,
+        ])
 
     /// Inner boundaries; the image border does not outline cell 3, so its corner pixel is not an edge.
     @Test func labelsToEdgesMarksInnerBoundaries() {
-        #expect(Self.labels.edges() == [
-            0, 0, 0, 0, 0, 0, 0, 0,
-            0, 1, 1, 1, 1, 1, 1, 0,
-            0, 1, 0, 0, 1, 1, 1, 0,
-            0, 1, 0, 0, 1, 1, 1, 0,
-            0, 1, 1, 1, 1, 0, 1, 1,
-            0, 0, 0, 0, 0, 0, 1, 0,
-        ])
+        #expect(
+            Self.labels.edges() == [
+                0, 0, 0, 0, 0, 0, 0, 0,
+                0, 1, 1, 1, 1, 1, 1, 0,
+                0, 1, 0, 0, 1, 1, 1, 0,
+                0, 1, 0, 0, 1, 1, 1, 0,
+                0, 1, 1, 1, 1, 0, 1, 1,
+                0, 0, 0, 0, 0, 0, 1, 0,
+            ])
     }
 
     @Test func labelsToEdgesCanMarkTheBackgroundSideToo() {
-        #expect(Self.labels.edges(options: EdgeOptions(marksBackground: true)) == [
-            0, 1, 1, 1, 1, 1, 1, 0,
-            1, 1, 1, 1, 1, 1, 1, 1,
-            1, 1, 0, 0, 1, 1, 1, 1,
-            1, 1, 0, 0, 1, 1, 1, 1,
-            1, 1, 1, 1, 1, 1, 1, 1,
-            0, 1, 1, 1, 1, 1, 1, 0,
-        ])
+        #expect(
+            Self.labels.edges(options: EdgeOptions(marksBackground: true)) == [
+                0, 1, 1, 1, 1, 1, 1, 0,
+                1, 1, 1, 1, 1, 1, 1, 1,
+                1, 1, 0, 0, 1, 1, 1, 1,
+                1, 1, 0, 0, 1, 1, 1, 1,
+                1, 1, 1, 1, 1, 1, 1, 1,
+                0, 1, 1, 1, 1, 1, 1, 0,
+            ])
     }
 
     @Test func fullConnectivityAlsoComparesDiagonals() throws {
@@ -45,14 +49,15 @@ import Testing
     }
 
     @Test func interiorAndBoundaryClasses() {
-        #expect(Self.labels.interiorBoundaryClasses() == [
-            0, 0, 0, 0, 0, 0, 0, 0,
-            0, 2, 2, 2, 2, 2, 2, 0,
-            0, 2, 1, 1, 2, 2, 2, 0,
-            0, 2, 1, 1, 2, 2, 2, 0,
-            0, 2, 2, 2, 2, 0, 2, 2,
-            0, 0, 0, 0, 0, 0, 2, 1,
-        ])
+        #expect(
+            Self.labels.interiorBoundaryClasses() == [
+                0, 0, 0, 0, 0, 0, 0, 0,
+                0, 2, 2, 2, 2, 2, 2, 0,
+                0, 2, 1, 1, 2, 2, 2, 0,
+                0, 2, 1, 1, 2, 2, 2, 0,
+                0, 2, 2, 2, 2, 0, 2, 2,
+                0, 0, 0, 0, 0, 0, 2, 1,
+            ])
     }
 
     /// Two 8x4 squares, columns 1-4 and 10-13 of a 12x16 image (64 of 192 pixels foreground: w_c = 0.75 on
@@ -94,7 +99,11 @@ import Testing
         var rng = SplitMix64(seed: 42)
         var disks: [(y: Int, x: Int, r: Int, label: UInt32)] = []
         for label in 1...7 {
-            disks.append((Int.random(in: 0..<30, using: &rng), Int.random(in: 0..<30, using: &rng), Int.random(in: 1...4, using: &rng), UInt32(label * 3)))
+            disks.append(
+                (
+                    Int.random(in: 0..<30, using: &rng), Int.random(in: 0..<30, using: &rng),
+                    Int.random(in: 1...4, using: &rng), UInt32(label * 3)
+                ))
         }
         let labels = Shapes.disks(height: 30, width: 30, disks)
         let options = WeightMapOptions(sigma: 2, region: region)
@@ -114,7 +123,11 @@ import Testing
     }
 
     @Test func badOptionsThrow() {
-        #expect(throws: SegmentationError.self) { try WeightMap.unet(for: Self.labels, options: WeightMapOptions(sigma: 0)) }
-        #expect(throws: SegmentationError.self) { try WeightMap.unet(for: Self.labels, options: WeightMapOptions(w0: -1)) }
+        #expect(throws: SegmentationError.self) {
+            try WeightMap.unet(for: Self.labels, options: WeightMapOptions(sigma: 0))
+        }
+        #expect(throws: SegmentationError.self) {
+            try WeightMap.unet(for: Self.labels, options: WeightMapOptions(w0: -1))
+        }
     }
 }

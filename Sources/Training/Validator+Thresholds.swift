@@ -1,0 +1,37 @@
+import Metrics
+
+extension Validator {
+    /// The instance options that score best on the validation images: the model's probabilities are computed
+    /// once, then decoded over a grid of foreground and seed thresholds (instances task) or foreground
+    /// thresholds (binary task). Other tasks keep their options.
+    ///
+    /// - Returns: the best options and their score (AP at IoU 0.5), or nil without validation images.
+    func tunedInstanceOptions(_ model: SegmentationModel) throws -> (options: InstanceOptions, score: Double)? {
+        guard !samples.isEmpty, task == .instances || task == .binary else { return nil }
+        let predictor = try model.predictor()
+        let probabilities = try samples.map { try predictor.probabilities(of: $0.image) }
+        let truths = try samples.map { try Self.instances($0.labels) }
+        let levels: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7]
+        var candidates: [InstanceOptions] = []
+        for foreground in levels {
+            for seed in task == .instances ? [0.3, 0.4, 0.5, 0.6, 0.7, 0.8] : [model.info.instances.seedThreshold] {
+                var options = model.info.instances
+                options.foregroundThreshold = foreground
+                options.seedThreshold = seed
+                candidates.append(options)
+            }
+        }
+        var best: (options: InstanceOptions, score: Double)?
+        for options in candidates {
+            let decoder = InstanceDecoder(task: task, options: options)
+            var counts = MatchCounts.zero(threshold: 0.5)
+            for (index, sample) in samples.enumerated() {
+                let predicted = try decoder.labels(from: probabilities[index], shape: sample.labels.shape)
+                counts = counts + (try InstanceMatching(predicted: predicted, truth: truths[index])).counts(threshold: 0.5)
+            }
+            let score = counts.scores.averagePrecision
+            if best == nil || score > best!.score { best = (options, score) }
+        }
+        return best
+    }
+}

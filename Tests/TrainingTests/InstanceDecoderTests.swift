@@ -1,0 +1,61 @@
+import Imaging
+import Testing
+
+@testable import Training
+
+struct InstanceDecoderTests {
+    /// Probabilities `(3, 40, 60)` of two touching disks of radius 12 centred 22 pixels apart: interior in the
+    /// cores, boundary on the rims and on the line where they touch.
+    static func touchingDisks() -> (probabilities: [Float], truth: [UInt32]) {
+        let (h, w) = (40, 60)
+        var probabilities = [Float](repeating: 0, count: 3 * h * w)
+        var truth = [UInt32](repeating: 0, count: h * w)
+        let centres = [(20.0, 19.0), (20.0, 41.0)]
+        for y in 0..<h {
+            for x in 0..<w {
+                let distances = centres.map { ((Double(y) - $0.0) * (Double(y) - $0.0) + (Double(x) - $0.1) * (Double(x) - $0.1)).squareRoot() }
+                let nearest = distances[0] <= distances[1] ? 0 : 1
+                let pixel = y * w + x
+                var classes: (Float, Float, Float) = (1, 0, 0)
+                if distances[nearest] <= 12 {
+                    truth[pixel] = UInt32(nearest + 1)
+                    let onRim = distances[nearest] > 10 || abs(distances[0] - distances[1]) < 2
+                    classes = onRim ? (0.05, 0.15, 0.8) : (0.05, 0.9, 0.05)
+                }
+                probabilities[pixel] = classes.0
+                probabilities[h * w + pixel] = classes.1
+                probabilities[2 * h * w + pixel] = classes.2
+            }
+        }
+        return (probabilities, truth)
+    }
+
+    @Test func watershedSplitsTouchingCellsAlongTheirBoundary() throws {
+        let (probabilities, truth) = Self.touchingDisks()
+        let labels = try InstanceDecoder(task: .instances, options: InstanceOptions()).labels(from: probabilities, shape: [40, 60])
+        #expect(labels.instanceCount == 2)
+        let left = labels.labels[20 * 60 + 10], right = labels.labels[20 * 60 + 50]
+        #expect(left != 0 && right != 0 && left != right)
+        // Every true pixel gets the instance of its own disk, but for a few on the dividing line.
+        let wrong = zip(labels.labels, truth).filter { pair in
+            pair.1 != 0 && pair.0 != (pair.1 == 1 ? left : right)
+        }.count
+        #expect(wrong <= 8)
+    }
+
+    @Test func binaryMasksBecomeComponentsAndTinyOnesAreDropped() throws {
+        var foreground = [Float](repeating: 0, count: 20 * 20)
+        for y in 2..<8 { for x in 2..<8 { foreground[y * 20 + x] = 0.9 } }
+        for y in 12..<18 { for x in 12..<18 { foreground[y * 20 + x] = 0.9 } }
+        foreground[19 * 20 + 0] = 0.9
+        let labels = try InstanceDecoder(task: .binary, options: InstanceOptions(minimumSize: 4)).labels(from: foreground, shape: [20, 20])
+        #expect(labels.instanceCount == 2)
+        #expect(labels.labels[19 * 20] == 0)
+    }
+
+    @Test func classesTakeTheMostProbableClass() throws {
+        let probabilities: [Float] = [0.6, 0.1, 0.2, 0.3, 0.1, 0.7]  // 3 classes, 2 pixels
+        let labels = try InstanceDecoder(task: .classes, options: InstanceOptions()).labels(from: probabilities, shape: [1, 2])
+        #expect(labels.labels == [0, 2])
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import ImageFormats
+import Imaging
+import Metrics
+import Testing
+
+@testable import Training
+
+/// Real (short) trainings on the committed DSB2018 crops.
+@Suite(.serialized)
+struct TrainerTests {
+    static func smallOptions(epochs: Int, steps: Int) -> TrainingOptions {
+        var options = TrainingOptions()
+        options.task = .instances
+        options.widths = [8, 16, 32]
+        options.dropout = 0
+        options.patchShape = [64, 64]
+        options.batchSize = 4
+        options.learningRate = 3e-3
+        options.epochs = epochs
+        options.stepsPerEpoch = steps
+        options.validationFraction = 0
+        options.schedule = .constant
+        options.seed = 11
+        return options
+    }
+
+    static var trainingSet: [DatasetEntry] {
+        get throws {
+            try DatasetIndex.folders(images: Fixtures.url("dsb/train/images"), labels: Fixtures.url("dsb/train/labels"))
+        }
+    }
+
+    /// AP at IoU 0.5 of `predicted` against the held-out crop's labels.
+    static func heldOutAP(_ predicted: LabelImage) throws -> Double {
+        let truth = try ImageFormats.readLabels(Fixtures.url("dsb/heldout/labels/9586e48a.tif"))
+        return try InstanceMatching(predicted: predicted, truth: truth).counts(threshold: 0.5).scores.averagePrecision
+    }
+
+    @Test("a short training on one crop beats an intensity threshold on another")
+    func shortTrainingBeatsAThreshold() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("model.safetensors")
+        var events: [TrainingEvent] = []
+        let summary = try Trainer(options: Self.smallOptions(epochs: 6, steps: 25), dataset: Self.trainingSet, output: output)
+            .run { events.append($0) }
+        #expect(summary.epochs == 6 && summary.steps == 150)
+        let losses = events.compactMap { event -> Double? in
+            if case .epoch(let report) = event { return report.trainingLoss }
+            return nil
+        }
+        #expect(losses.last! < losses.first!)
+
+        let model = try SegmentationModel(contentsOf: output)
+        let image = try ImageFormats.readImage(Fixtures.url("dsb/heldout/images/9586e48a.png"))
+        let result = try model.segment(image, source: "held-out", predictor: try model.predictor())
+        let trained = try Self.heldOutAP(result.labels)
+
+        let prepared = try model.info.input.prepare(image, source: "held-out")
+        let thresholded = try LabelImage.connectedComponents(
+            of: prepared.pixels.map { $0 > 0.5 ? 1 : 0 }, shape: prepared.spatialShape)
+        let baseline = try Self.heldOutAP(thresholded)
+        #expect(trained > baseline + 0.05, "trained AP50 \(trained), threshold AP50 \(baseline)")
+    }
+
+    @Test("resuming continues from the checkpoint's epoch with the same steps counted")
+    func resumeContinuesFromTheCheckpoint() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("model.safetensors")
+        let first = try Trainer(options: Self.smallOptions(epochs: 1, steps: 3), dataset: Self.trainingSet, output: output)
+            .run { _ in }
+        #expect(first.epochs == 1)
+        var started: TrainingStart?
+        let second = try Trainer(
+            options: Self.smallOptions(epochs: 2, steps: 3), dataset: Self.trainingSet, output: output, resume: true
+        ).run { event in
+            if case .started(let start) = event { started = start }
+        }
+        #expect(started?.resumedFromEpoch == 1)
+        #expect(second.epochs == 2 && second.steps == 6)
+    }
+
+    @Test("fine-tuning refuses a model trained for another task")
+    func fineTuningChecksTheTask() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("model.safetensors")
+        try Trainer(options: Self.smallOptions(epochs: 1, steps: 1), dataset: Self.trainingSet, output: output).run { _ in }
+        var binary = Self.smallOptions(epochs: 1, steps: 1)
+        binary.task = .binary
+        #expect { try Trainer(options: binary, dataset: Self.trainingSet, output: output, from: output).run { _ in } } throws: {
+            "\($0)".contains("--task instances")
+        }
+    }
+
+    @Test func eventsAreOneJSONObjectPerLine() throws {
+        let line = try TrainingEvent.checkpoint(path: "/tmp/a.safetensors", epoch: 3).jsonLine()
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        #expect(object?["event"] as? String == "checkpoint")
+        #expect(!line.contains("\n"))
+    }
+}
