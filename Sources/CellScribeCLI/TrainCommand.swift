@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Patch size YxX or ZxYxX (default 128x128, 3D 16x96x96).", valueName: "size"))
     var patch: ShapeArgument?
-    @Option(help: "Patches per step.") var batchSize: Int = 8
+    @Option(help: "Patches per step (default 8, 3D 2).") var batchSize: Int?
     @Option(help: ArgumentHelp("U-Net channels per level (new models only).", valueName: "list"))
     var widths: WidthsArgument = WidthsArgument(argument: "32,64,128,256")!
     @Option(help: "Dropout probability in the inner blocks (new models only).") var dropout: Float = 0.1

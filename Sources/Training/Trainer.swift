@@ -81,7 +81,7 @@ public final class Trainer {
         while stopReason == nil {
             let epoch = progress.epoch + 1
             let loader = BatchLoader(
-                sampler: sampler, samples: data.training, batchSize: options.batchSize,
+                sampler: sampler, samples: data.training, batchSize: options.effectiveBatchSize,
                 seed: options.seed &+ UInt64(epoch) &* 1_000_003)
             defer { loader.stop() }
             var lossSum = 0.0
@@ -157,7 +157,7 @@ public final class Trainer {
     /// Enough steps to draw each training pixel about once per epoch, between 20 and 400.
     static func automaticStepsPerEpoch(_ samples: [TrainingSample], options: TrainingOptions) -> Int {
         let pixels = samples.reduce(0) { $0 + $1.image.planeCount }
-        let perStep = options.batchSize * options.effectivePatchShape.reduce(1, *)
+        let perStep = options.effectiveBatchSize * options.effectivePatchShape.reduce(1, *)
         return min(400, max(20, (pixels + perStep - 1) / perStep))
     }
 

@@ -22,7 +22,8 @@ public struct TrainingOptions: Codable, Sendable {
     public var upsampling: UNetConfiguration.Upsampling = .linear
     /// Patch extent `(Y, X)` or `(Z, Y, X)`; nil = 128x128 in 2D, 16x96x96 in 3D.
     public var patchShape: [Int]? = nil
-    public var batchSize: Int = 8
+    /// Patches per step; nil = 8 in 2D, 2 in 3D.
+    public var batchSize: Int? = nil
     public var learningRate: Float = 1e-3
     /// AdamW's decoupled weight decay.
     public var weightDecay: Float = 1e-4
@@ -58,6 +59,9 @@ public struct TrainingOptions: Codable, Sendable {
     /// The patch shape used: `patchShape` or the default for the dimensions.
     public var effectivePatchShape: [Int] { patchShape ?? (dimensions == 3 ? [16, 96, 96] : [128, 128]) }
 
+    /// The batch size used: `batchSize` or the default for the dimensions.
+    public var effectiveBatchSize: Int { batchSize ?? (dimensions == 3 ? 2 : 8) }
+
     /// - Throws: `TrainingError.invalidOption` naming the first option out of range.
     public func validate() throws {
         func fail(_ name: String, _ value: Any, _ reason: String) -> TrainingError {
@@ -67,7 +71,7 @@ public struct TrainingOptions: Codable, Sendable {
         guard effectivePatchShape.count == dimensions, effectivePatchShape.allSatisfy({ $0 > 0 }) else {
             throw fail("--patch", effectivePatchShape, "give \(dimensions) positive extents")
         }
-        guard (1...1024).contains(batchSize) else { throw fail("--batch-size", batchSize, "use 1 to 1024") }
+        guard (1...1024).contains(effectiveBatchSize) else { throw fail("--batch-size", effectiveBatchSize, "use 1 to 1024") }
         guard learningRate > 0, learningRate.isFinite else { throw fail("--learning-rate", learningRate, "it must be > 0") }
         guard weightDecay >= 0 else { throw fail("--weight-decay", weightDecay, "it must be ≥ 0") }
         if let epochs, epochs < 1 { throw fail("--epochs", epochs, "use at least 1") }
