@@ -38,6 +38,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("U-Net channels per level (new models only).", valueName: "list"))
     var widths: WidthsArgument = WidthsArgument(argument: "32,64,128,256")!
     @Option(help: "Dropout probability in the inner blocks (new models only).") var dropout: Float = 0.1
+    @Option(help: "Normalisation after each convolution: none, batch or group (new models only).")
+    var norm: UNetConfiguration.Normalization = .none
+    @Option(help: "Decoder upsampling: linear, nearest or transposed (new models only).")
+    var upsampling: UNetConfiguration.Upsampling = .linear
     @Option(help: "Initial learning rate (AdamW).") var learningRate: Float = 1e-3
     @Option(help: "Learning-rate schedule: cosine, plateau or constant.") var schedule: LearningRateScheduleKind = .cosine
     @Option(help: ArgumentHelp("Steps per epoch (default: about one pass over the training pixels).", valueName: "n"))
@@ -83,6 +87,8 @@ struct TrainCommand: ParsableCommand {
         options.batchSize = batchSize
         options.widths = widths.widths
         options.dropout = dropout
+        options.normalization = norm
+        options.upsampling = upsampling
         options.learningRate = learningRate
         options.epochs = epochs
         options.timeBudgetSeconds = timeBudget
@@ -101,3 +107,5 @@ struct TrainCommand: ParsableCommand {
 
 extension SegmentationTask: ExpressibleByArgument {}
 extension LearningRateScheduleKind: ExpressibleByArgument {}
+extension UNetConfiguration.Normalization: ExpressibleByArgument {}
+extension UNetConfiguration.Upsampling: ExpressibleByArgument {}

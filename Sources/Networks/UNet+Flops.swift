@@ -1,5 +1,6 @@
 extension UNet {
-    /// Floating-point operations of the network's convolutions on an input of `inputShape` (N, C, [D,] H, W),
+    /// Floating-point operations of the network's convolutions (transposed ones included; normalisation, pooling
+    /// and resampling are negligible beside them and not counted) on an input of `inputShape` (N, C, [D,] H, W),
     /// counting a multiply-add as 2 and using the direct-convolution count (Winograd does fewer multiplications
     /// for the same result, so throughput measured against this count can exceed a plain matrix product's).
     ///
@@ -19,6 +20,10 @@ extension UNet {
         for (index, block) in up.enumerated() {
             let level = up.count - 1 - index
             forward += convolution(block.first, level: level) + convolution(block.second, level: level)
+            // Every coarse input pixel meets every weight once (stride = kernel).
+            if !upconvs.isEmpty {
+                forward += 2 * Double(upconvs[index].weight.elementCount) * voxels(level: level + 1) * batch
+            }
         }
         return training ? 3 * forward - convolution(input.first, level: 0) : forward
     }

@@ -7,10 +7,11 @@ extension UNet {
     /// The value of `networkKey` in U-Net model files.
     public static let networkName = "cellscribe.unet"
 
-    /// A model file holding this network's weights, its configuration (metadata `architecture`), and
-    /// `training` (metadata `training`) when given, so the file alone rebuilds the network.
+    /// A model file holding this network's weights and buffers (batch normalisation's running statistics), its
+    /// configuration (metadata `architecture`), and `training` (metadata `training`) when given, so the file
+    /// alone rebuilds the network.
     public func modelFile(training: (any Encodable)? = nil) throws -> ModelFile {
-        var file = try ModelFile(parameters: namedParameters, metadata: [Self.networkKey: Self.networkName])
+        var file = try ModelFile(parameters: namedState, metadata: [Self.networkKey: Self.networkName])
         try file.setMetadata(configuration, forKey: ModelFile.architectureKey)
         if let training { try file.setMetadata(AnyEncodable(training), forKey: ModelFile.trainingKey) }
         return file
@@ -22,7 +23,7 @@ extension UNet {
     }
 
     /// The network a model file describes: built from its `architecture` metadata, then loaded with its weights
-    /// (names and shapes checked, every mismatch reported).
+    /// and buffers (names and shapes checked, every mismatch reported).
     ///
     /// - Throws: `NetworksError.invalidConfiguration` when the file holds no U-Net configuration;
     ///   `TensorsError` when the file is unreadable or its tensors do not fit the configuration.
@@ -41,7 +42,7 @@ extension UNet {
                 "\(name) has no '\(ModelFile.architectureKey)' metadata, so the network cannot be rebuilt")
         }
         try self.init(configuration, seed: 0)
-        try file.load(into: namedParameters)
+        try file.load(into: namedState)
     }
 }
 

@@ -8,6 +8,21 @@ public struct UNetConfiguration: Codable, Sendable, Hashable {
         case linear
         /// Nearest neighbour.
         case nearest
+        /// A learned 2x2 (2x2x2 in 3D) stride-2 transposed convolution with bias that keeps the channel count
+        /// (PyTorch's ConvTranspose, as in the original U-Net's "up-convolution"); an odd skip size gets one
+        /// more row from output padding (bias only), so pixels stay aligned with the encoder's.
+        case transposed
+    }
+
+    /// What follows each 3x3 convolution of the blocks before its ReLU.
+    public enum Normalization: String, Codable, Sendable {
+        /// Nothing: convolution with bias, then ReLU (ImPartial's network; the parameter names of earlier versions).
+        case none
+        /// Batch normalisation: batch statistics while gradients are recorded, running statistics otherwise
+        /// (inside `withoutGradients`); the running statistics are stored in model files.
+        case batch
+        /// Group normalisation over `normalizationGroups` groups of channels per sample (independent of the batch).
+        case group
     }
 
     /// 2 (images) or 3 (volumes).
@@ -23,10 +38,16 @@ public struct UNetConfiguration: Codable, Sendable, Hashable {
     /// differences around 1e-6 relative) or direct. 3D convolutions with Winograd run as 2D ones over depth
     /// slices (`DepthSlicedConvolution`).
     public var convolutionAlgorithm: ConvolutionAlgorithm
+    /// Normalisation between each block convolution and its ReLU: conv (+bias) → norm (scale 1, shift 0
+    /// initially) → ReLU → dropout.
+    public var normalization: Normalization
+    /// Groups of `.group` normalisation; must divide every width (ignored otherwise).
+    public var normalizationGroups: Int
 
     public init(
         dimensions: Int = 2, inputChannels: Int, outputChannels: Int, widths: [Int] = [32, 64, 128, 256, 256],
-        dropout: Float = 0, upsampling: Upsampling = .linear, convolutionAlgorithm: ConvolutionAlgorithm = .winograd
+        dropout: Float = 0, upsampling: Upsampling = .linear, convolutionAlgorithm: ConvolutionAlgorithm = .winograd,
+        normalization: Normalization = .none, normalizationGroups: Int = 8
     ) {
         self.dimensions = dimensions
         self.inputChannels = inputChannels
@@ -35,10 +56,13 @@ public struct UNetConfiguration: Codable, Sendable, Hashable {
         self.dropout = dropout
         self.upsampling = upsampling
         self.convolutionAlgorithm = convolutionAlgorithm
+        self.normalization = normalization
+        self.normalizationGroups = normalizationGroups
     }
 
     private enum CodingKeys: String, CodingKey {
         case dimensions, inputChannels, outputChannels, widths, dropout, upsampling, convolutionAlgorithm
+        case normalization, normalizationGroups
     }
 
     /// Decodes a stored configuration; fields added in later versions take their defaults when absent.
@@ -52,6 +76,8 @@ public struct UNetConfiguration: Codable, Sendable, Hashable {
         upsampling = try container.decodeIfPresent(Upsampling.self, forKey: .upsampling) ?? .linear
         convolutionAlgorithm =
             try container.decodeIfPresent(ConvolutionAlgorithm.self, forKey: .convolutionAlgorithm) ?? .winograd
+        normalization = try container.decodeIfPresent(Normalization.self, forKey: .normalization) ?? Normalization.none
+        normalizationGroups = try container.decodeIfPresent(Int.self, forKey: .normalizationGroups) ?? 8
     }
 
     /// ImPartial's network: 2D, widths 32-64-128-256-256, dropout 0.5 (kept on for MC sampling).
@@ -75,6 +101,17 @@ public struct UNetConfiguration: Codable, Sendable, Hashable {
         }
         guard dropout >= 0, dropout < 1 else {
             throw NetworksError.invalidConfiguration("dropout \(dropout) must be in [0, 1)")
+        }
+        if normalization == .group {
+            guard normalizationGroups >= 1 else {
+                throw NetworksError.invalidConfiguration(
+                    "normalizationGroups \(normalizationGroups) must be at least 1")
+            }
+            if let width = widths.first(where: { $0 % normalizationGroups != 0 }) {
+                throw NetworksError.invalidConfiguration(
+                    "normalizationGroups \(normalizationGroups) does not divide width \(width) of widths \(widths); "
+                        + "every width must be a multiple of the group count")
+            }
         }
     }
 }

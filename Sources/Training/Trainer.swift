@@ -50,7 +50,8 @@ public final class Trainer {
         let configuration = UNetConfiguration(
             dimensions: options.dimensions, inputChannels: data.channels,
             outputChannels: options.task.outputChannels(classCount: data.classCount), widths: options.widths,
-            dropout: options.dropout, upsampling: options.upsampling)
+            dropout: options.dropout, upsampling: options.upsampling,
+            normalization: options.normalization)
         let network = try startingPoint?.network ?? UNet(configuration, seed: options.seed)
         let model = SegmentationModel(network: network, info: info)
         let optimizer = try AdamW(

@@ -20,6 +20,8 @@ public struct TrainingOptions: Codable, Sendable {
     public var widths: [Int] = [32, 64, 128, 256]
     public var dropout: Float = 0.1
     public var upsampling: UNetConfiguration.Upsampling = .linear
+    /// Normalisation after each convolution (none, batch, group of 8 channels).
+    public var normalization: UNetConfiguration.Normalization = .none
     /// Patch extent `(Y, X)` or `(Z, Y, X)`; nil = 128x128 in 2D, 16x96x96 in 3D.
     public var patchShape: [Int]? = nil
     /// Patches per step; nil = 8 in 2D, 2 in 3D.

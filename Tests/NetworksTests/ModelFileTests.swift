@@ -49,4 +49,57 @@ struct UNetModelFileTests {
             try UNet(file: other)
         }
     }
+
+    /// Each option's network, trained a few steps (so running statistics and weights have moved), is written,
+    /// read back and gives exactly the same inference scores.
+    @Test(arguments: [
+        UNetConfiguration(inputChannels: 2, outputChannels: 2, widths: [8, 16], normalization: .batch),
+        UNetConfiguration(
+            inputChannels: 2, outputChannels: 2, widths: [8, 16], normalization: .group, normalizationGroups: 4),
+        UNetConfiguration(inputChannels: 2, outputChannels: 2, widths: [8, 16], upsampling: .transposed),
+        UNetConfiguration(
+            inputChannels: 2, outputChannels: 2, widths: [8, 16], upsampling: .transposed, normalization: .batch),
+    ])
+    func trainedNetworksWithEachOptionReloadExactly(configuration: UNetConfiguration) throws {
+        let network = try UNet(configuration, seed: 3)
+        let optimizer = try Adam(parameters: network.namedParameters, learningRate: 1e-2)
+        let (image, target) = try TrainingTests.batch()
+        for _ in 0..<3 {
+            optimizer.zeroGradients()
+            let loss = try meanSquaredError(network(image), target)
+            try loss.backward()
+            try optimizer.step()
+        }
+        let url = temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try network.write(to: url)
+
+        let file = try ModelFile.read(from: url)
+        #expect(Set(file.tensors.keys) == Set(network.namedState.map(\.name)))
+        let loaded = try UNet(contentsOf: url)
+        #expect(loaded.configuration == configuration)
+        for (stored, reloaded) in zip(network.namedBuffers, loaded.namedBuffers) {
+            #expect(stored.name == reloaded.name)
+            #expect(try stored.tensor.values() == reloaded.tensor.values())
+        }
+        if configuration.normalization == .batch {
+            #expect(file.tensors["input.norm1.running_mean"] != nil && file.tensors["up.0.norm2.running_var"] != nil)
+            #expect(try loaded.namedBuffers[1].tensor.values().contains { $0 != 1 }, "running variance left at 1")
+        }
+        let probe = try Tensor(shape: [1, 2, 16, 16], values: Array(try image.values()[512...]))
+        let expected = try withoutGradients { try network(probe) }.values()
+        #expect(try withoutGradients { try loaded(probe) }.values() == expected)
+    }
+
+    @Test func aBatchNormFileWithoutRunningStatisticsIsRejected() throws {
+        let configuration = UNetConfiguration(
+            inputChannels: 1, outputChannels: 1, widths: [4, 8], normalization: .batch)
+        var file = try UNet(configuration, seed: 0).modelFile()
+        file.tensors["down.0.norm2.running_var"] = nil
+        #expect {
+            try UNet(file: file)
+        } throws: { error in
+            "\(error)".contains("down.0.norm2.running_var")
+        }
+    }
 }

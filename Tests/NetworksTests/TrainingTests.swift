@@ -22,7 +22,14 @@ struct TrainingTests {
 
     /// Losses of `steps` Adam steps on the fixed batch (with the engine's thread count, which tests never change).
     static func lossCurve(steps: Int, dropout: Float) throws -> [Float] {
-        let configuration = UNetConfiguration(inputChannels: 2, outputChannels: 2, widths: [8, 16, 32], dropout: dropout)
+        try lossCurve(
+            steps: steps,
+            configuration: UNetConfiguration(
+                inputChannels: 2, outputChannels: 2, widths: [8, 16, 32], dropout: dropout))
+    }
+
+    /// Losses of `steps` Adam steps of a network of `configuration` (2 channels in and out) on the fixed batch.
+    static func lossCurve(steps: Int, configuration: UNetConfiguration) throws -> [Float] {
         let network = try UNet(configuration, seed: 5)
         let optimizer = try Adam(parameters: network.namedParameters, learningRate: 3e-3)
         let (image, target) = try batch()
@@ -50,5 +57,19 @@ struct TrainingTests {
         let second = try Self.lossCurve(steps: 8, dropout: 0.5)
         for (a, b) in zip(first, second) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a)), "\(first) vs \(second)") }
         #expect(first[7] < first[0])
+    }
+
+    /// The architecture options each train: batch norm (batch statistics while recording), group norm, and the
+    /// learned upsampling (gradients through the transposed convolution) all reach a low loss on the fixed batch.
+    @Test(arguments: [
+        UNetConfiguration(inputChannels: 2, outputChannels: 2, widths: [8, 16, 32], normalization: .batch),
+        UNetConfiguration(
+            inputChannels: 2, outputChannels: 2, widths: [8, 16, 32], normalization: .group, normalizationGroups: 4),
+        UNetConfiguration(inputChannels: 2, outputChannels: 2, widths: [8, 16, 32], upsampling: .transposed),
+    ])
+    func architectureOptionsOverfitAFixedBatch(configuration: UNetConfiguration) throws {
+        let losses = try Self.lossCurve(steps: 150, configuration: configuration)
+        #expect(losses[0] > 1)
+        #expect(losses.suffix(5).allSatisfy { $0 < 0.1 }, "last losses \(losses.suffix(5)), first \(losses[0])")
     }
 }
