@@ -26,6 +26,7 @@ struct PredictCommand: ParsableCommand {
     var tile: ShapeArgument?
     @Option(help: ArgumentHelp("Average this many Monte Carlo dropout passes (0: one plain pass).", valueName: "n"))
     var mcSamples: Int = 0
+    @Flag(help: "Average the predictions of the image and its three mirror images (4x the time).") var flips = false
     @Option(help: "Foreground probability threshold (default: the model's).") var foregroundThreshold: Float?
     @Option(help: "Interior probability threshold for seeds (default: the model's).") var seedThreshold: Float?
     @Option(help: ArgumentHelp("Smallest object kept, pixels (default: the model's).", valueName: "n")) var minSize: Int?
@@ -59,7 +60,8 @@ struct PredictCommand: ParsableCommand {
                 let start = clock.now
                 let image = try ImageFormats.readImage(file)
                 let result = try model.segment(
-                    image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: mcSamples)
+                    image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: mcSamples,
+                    flipAveraging: flips)
                 try ImageFormats.write(result.labels, to: outFolder.appendingPathComponent("\(stem).tif"))
                 if probabilities {
                     let maps = try Image(

@@ -49,6 +49,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a checkpoint every n epochs.", valueName: "n")) var checkpointEvery: Int = 1
     @Option(help: "Weight of U-Net boundary weights (0 turns them off).") var w0: Float = 10
     @Option(help: "Width of U-Net boundary weights, pixels.") var sigma: Float = 5
+    @Option(help: "Class balance: 1 gives each class equal total weight, 0.5 its square root, 0 none.")
+    var classBalance: Float = 0
     @Option(help: ArgumentHelp("Voxel size Z,Y,X (or Y,X) for distances, overriding the files' spacing.", valueName: "list"))
     var spacing: NumbersArgument?
     @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation = false
@@ -99,6 +101,7 @@ struct TrainCommand: ParsableCommand {
         options.weightMapW0 = w0
         options.weightMapSigma = sigma
         options.spacing = spacing?.values
+        options.classBalancePower = classBalance
         if noAugmentation { options.augmentation = .none }
         options.seed = seed
         return options

@@ -8,8 +8,9 @@ import Segmentation
 ///   (`Instances.fromProbabilities`).
 /// - binary: P(foreground) > `foregroundThreshold`, split where its distance transform has separate h-maxima
 ///   (h = `splitHeight` pixels) by watershed on the negated distance (`Instances.splittingMask`).
-/// - edges: the regions where P(edge) ≤ 1/2 seed a watershed on P(edge) over the whole image; the largest
-///   region touching the image border is taken as background.
+/// - edges: the regions where 1 − P(edge) > `seedThreshold` seed a watershed on P(edge) over the whole image;
+///   neighbouring regions whose shared boundary has a mean P(edge) below `mergeThreshold` are merged (region
+///   adjacency graph); the largest region touching the image border is taken as background.
 /// - classes: the most probable class at each pixel (a class map, not instances).
 /// Objects smaller than `minimumSize` are removed and labels renumbered 1...n.
 public struct InstanceDecoder: Sendable {
@@ -43,8 +44,9 @@ public struct InstanceDecoder: Sendable {
         case .edges:
             let edges = channel(0)
             let seeds = try Seeds.components(
-                of: edges.map { 1 - $0 }, shape: shape, threshold: 0.5, minimumSize: options.minimumSize)
+                of: edges.map { 1 - $0 }, shape: shape, threshold: options.seedThreshold, minimumSize: options.minimumSize)
             let regions = try Watershed.flood(edges, seeds: seeds, mask: nil)
+                .mergingWeakBoundaries(edgeProbability: edges, threshold: options.mergeThreshold)
             return try droppingBorderBackground(regions).removingSmallObjects(minimumSize: options.minimumSize)
         case .classes:
             let classes = probabilities.count / pixels

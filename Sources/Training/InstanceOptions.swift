@@ -10,15 +10,24 @@ public struct InstanceOptions: Codable, Sendable, Equatable {
     /// Binary task: distance-transform peaks must rise this many pixels above the saddle between them to
     /// split a mask region into two cells.
     public var splitHeight: Float
+    /// Edges task: neighbouring watershed regions whose shared boundary has a mean edge probability below this
+    /// are one cell.
+    public var mergeThreshold: Float
 
-    public init(foregroundThreshold: Float = 0.5, seedThreshold: Float = 0.5, minimumSize: Int = 10, splitHeight: Float = 2) {
+    public init(
+        foregroundThreshold: Float = 0.5, seedThreshold: Float = 0.5, minimumSize: Int = 10, splitHeight: Float = 2,
+        mergeThreshold: Float = 0.5
+    ) {
         self.foregroundThreshold = foregroundThreshold
         self.seedThreshold = seedThreshold
         self.minimumSize = minimumSize
         self.splitHeight = splitHeight
+        self.mergeThreshold = mergeThreshold
     }
 
-    private enum CodingKeys: String, CodingKey { case foregroundThreshold, seedThreshold, minimumSize, splitHeight }
+    private enum CodingKeys: String, CodingKey {
+        case foregroundThreshold, seedThreshold, minimumSize, splitHeight, mergeThreshold
+    }
 
     /// Decodes stored options; fields added later take their defaults.
     public init(from decoder: any Decoder) throws {
@@ -27,6 +36,7 @@ public struct InstanceOptions: Codable, Sendable, Equatable {
             foregroundThreshold: try container.decode(Float.self, forKey: .foregroundThreshold),
             seedThreshold: try container.decode(Float.self, forKey: .seedThreshold),
             minimumSize: try container.decode(Int.self, forKey: .minimumSize),
-            splitHeight: try container.decodeIfPresent(Float.self, forKey: .splitHeight) ?? 2)
+            splitHeight: try container.decodeIfPresent(Float.self, forKey: .splitHeight) ?? 2,
+            mergeThreshold: try container.decodeIfPresent(Float.self, forKey: .mergeThreshold) ?? 0.5)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Segmentation
 
@@ -13,6 +14,8 @@ struct SampleTargets {
     /// U-Net weight-map amplitude (0: off) and width in pixels.
     let w0: Float
     let sigma: Float
+    /// Exponent of the class balance: 1 gives every class the same total weight, 0 turns balancing off.
+    var balancePower: Float = 1
 
     func sample(stem: String, image: Image, labels: LabelImage) throws -> TrainingSample {
         let target: [Float]
@@ -27,7 +30,7 @@ struct SampleTargets {
             }
             target = labels.labels.map(Float.init)
         }
-        var weights = Self.classBalance(target, classes: max(classCount, 2))
+        var weights = Self.classBalance(target, classes: max(classCount, 2), power: balancePower)
         if w0 > 0, task == .instances || task == .binary {
             let options = WeightMapOptions(w0: w0, sigma: sigma, usesSpacing: labels.spacing != nil, balancesClasses: false)
             let unet = try WeightMap.unet(for: labels, options: options)
@@ -38,14 +41,14 @@ struct SampleTargets {
         return try TrainingSample(stem: stem, image: image, target: target, weights: weights)
     }
 
-    /// Per-pixel weight 1/(number of classes present × that class's pixel fraction): each present class gets
-    /// the same total weight.
-    static func classBalance(_ target: [Float], classes: Int) -> [Float] {
+    /// Per-pixel weight (1/(number of classes present × that class's pixel fraction))^`power`: with power 1
+    /// each present class gets the same total weight; smaller powers balance less.
+    static func classBalance(_ target: [Float], classes: Int, power: Float = 1) -> [Float] {
         var counts = [Int](repeating: 0, count: classes)
         for value in target { counts[min(max(Int(value), 0), classes - 1)] += 1 }
         let present = Float(counts.filter { $0 > 0 }.count)
         let total = Float(target.count)
-        let perClass = counts.map { $0 > 0 ? total / (present * Float($0)) : 0 }
+        let perClass = counts.map { $0 > 0 ? Float(pow(Double(total / (present * Float($0))), Double(power))) : 0 }
         return target.map { perClass[min(max(Int($0), 0), classes - 1)] }
     }
 }

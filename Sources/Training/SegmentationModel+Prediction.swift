@@ -9,13 +9,13 @@ public struct Segmentation: Sendable {
 }
 
 extension SegmentationModel {
-    /// Prepares `image` as in training, predicts tile by tile, and decodes labels with `instances` (default:
-    /// the model's own instance options).
+    /// Prepares `image` as in training, predicts tile by tile (averaging the four mirror images with
+    /// `flipAveraging`), and decodes labels with `instances` (default: the model's own instance options).
     ///
     /// - Throws: `TrainingError.incompatibleImage` for a channel count or rank the model cannot take.
     public func segment(
         _ image: Image, source: String, predictor: TiledPredictor, instances: InstanceOptions? = nil,
-        monteCarloSamples: Int = 0
+        monteCarloSamples: Int = 0, flipAveraging: Bool = false
     ) throws -> Segmentation {
         guard image.spatialShape.count == network.configuration.dimensions else {
             throw TrainingError.incompatibleImage(
@@ -24,7 +24,9 @@ extension SegmentationModel {
                     + "\(network.configuration.dimensions)D")
         }
         let prepared = try info.input.prepare(image, source: source)
-        let probabilities = try predictor.probabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+        let probabilities = try flipAveraging
+            ? predictor.flipAveragedProbabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+            : predictor.probabilities(of: prepared, monteCarloSamples: monteCarloSamples)
         let decoder = InstanceDecoder(task: info.task, options: instances ?? info.instances)
         var labels = try decoder.labels(from: probabilities, shape: prepared.spatialShape)
         labels.spacing = image.spacing

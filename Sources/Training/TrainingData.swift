@@ -54,7 +54,8 @@ extension TrainingData {
             throw TrainingError.invalidDataset("the label images hold no class other than background (0)")
         }
         let targets = SampleTargets(
-            task: options.task, classCount: classCount, w0: options.weightMapW0, sigma: options.weightMapSigma)
+            task: options.task, classCount: classCount, w0: options.weightMapW0, sigma: options.weightMapSigma,
+            balancePower: options.classBalancePower)
         let override = options.spacing.map { values in
             Spacing(x: values[values.count - 1], y: values[values.count - 2], z: values.count == 3 ? values[0] : nil, unit: "pixel")
         }

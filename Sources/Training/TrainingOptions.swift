@@ -49,6 +49,10 @@ public struct TrainingOptions: Codable, Sendable {
     public var weightMapW0: Float = 10
     /// σ of the weight map, in pixels (in X pixel units for volumes with `spacing`).
     public var weightMapSigma: Float = 5
+    /// How strongly rare classes are up-weighted: 1 gives each class the same total weight, 0.5 the square
+    /// root of that, 0 none (the default: on DSB2018 nuclei, 3-minute runs scored test AP50 0.697 / 0.709 /
+    /// 0.737 with 1 / 0.5 / 0; full balance inflates the boundary class and merges or bloats cells).
+    public var classBalancePower: Float = 0
     /// Voxel size ratios `(Z, Y, X)` or `(Y, X)` for distances (weight maps), overriding the files' spacing.
     public var spacing: [Double]? = nil
     public var augmentation = AugmentationOptions()

@@ -11,10 +11,10 @@ extension Validator {
         let predictor = try model.predictor()
         let probabilities = try samples.map { try predictor.probabilities(of: $0.image) }
         let truths = try samples.map { try Self.instances($0.labels) }
-        let levels: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7]
+        let levels: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
         var candidates: [InstanceOptions] = []
         for foreground in levels {
-            for seed in task == .instances ? [0.3, 0.4, 0.5, 0.6, 0.7, 0.8] : [model.info.instances.seedThreshold] {
+            for seed in task == .instances ? [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95] : [model.info.instances.seedThreshold] {
                 var options = model.info.instances
                 options.foregroundThreshold = foreground
                 options.seedThreshold = seed

@@ -58,4 +58,27 @@ struct InstanceDecoderTests {
         let labels = try InstanceDecoder(task: .classes, options: InstanceOptions()).labels(from: probabilities, shape: [1, 2])
         #expect(labels.labels == [0, 2])
     }
+
+    /// An edge map `(30, 40)`: a square cell (rows/columns 5...24, 5...34) outlined with P = 0.95 and split down
+    /// the middle (columns 20-21) by a line of P = `middle`.
+    static func edgeMap(middle: Float) -> [Float] {
+        var edges = [Float](repeating: 0.05, count: 30 * 40)
+        for y in 5...24 {
+            for x in 5...34 {
+                if y == 5 || y == 24 || x == 5 || x == 34 { edges[y * 40 + x] = 0.95 } else if x == 20 || x == 21 { edges[y * 40 + x] = middle }
+            }
+        }
+        return edges
+    }
+
+    @Test("edge maps: a weak dividing line is merged away, a strong one keeps two cells", arguments: [
+        (Float(0.4), 1), (Float(0.9), 2),
+    ])
+    func edgesMergeWeakBoundaries(middle: Float, expected: Int) throws {
+        // Seeds need P(edge) < 0.3, so both lines split the seeds; merging decides.
+        let options = InstanceOptions(seedThreshold: 0.7, minimumSize: 4, mergeThreshold: 0.5)
+        let labels = try InstanceDecoder(task: .edges, options: options).labels(from: Self.edgeMap(middle: middle), shape: [30, 40])
+        #expect(labels.instanceCount == expected)
+        #expect(labels.labels[0] == 0)
+    }
 }

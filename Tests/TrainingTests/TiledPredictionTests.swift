@@ -60,4 +60,17 @@ struct TiledPredictionTests {
         let predictor = try TiledPredictor(network: network, head: .sigmoid, tileShape: [64, 64])
         #expect(throws: TrainingError.self) { try predictor.probabilities(of: try Self.image()) }
     }
+
+    @Test("flip averaging is equivariant: mirroring the input mirrors the averaged output")
+    func flipAveragingIsEquivariant() throws {
+        let configuration = UNetConfiguration(inputChannels: 2, outputChannels: 2, widths: [4, 8], dropout: 0)
+        let predictor = try TiledPredictor(network: try UNet(configuration, seed: 6), head: .softmax, tileShape: [96, 120])
+        let image = try Self.image()
+        let averaged = try predictor.flipAveragedProbabilities(of: image)
+        let mirroredInput = try TiledPredictor.mirrored(image, y: true, x: false)
+        let fromMirrored = try predictor.flipAveragedProbabilities(of: mirroredInput)
+        let back = TiledPredictor.mirrored(fromMirrored, planes: 2, shape: [96, 120], y: true, x: false)
+        #expect(zip(averaged, back).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(averaged != (try predictor.probabilities(of: image)))
+    }
 }
