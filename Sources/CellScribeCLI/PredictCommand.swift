@@ -101,7 +101,6 @@ struct PredictCommand: ParsableCommand {
 
     /// Image files named directly, and the image files of named folders (sorted).
     static func imageFiles(_ paths: [String]) throws -> [URL] {
-        let readable: Set<String> = ["tif", "tiff", "png", "npy", "npz"]
         var files: [URL] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -114,7 +113,7 @@ struct PredictCommand: ParsableCommand {
             }
             let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
             files += names.filter { !$0.hasPrefix(".") }.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
-                .filter { readable.contains($0.pathExtension.lowercased()) }
+                .filter { DatasetIndex.imageExtensions.contains($0.pathExtension.lowercased()) }
         }
         guard !files.isEmpty else { throw ValidationError("no TIFF, PNG, NPY or NPZ image in \(paths.joined(separator: ", "))") }
         return files

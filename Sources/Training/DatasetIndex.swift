@@ -38,7 +38,7 @@ public struct DatasetEntry: Sendable, Equatable {
 /// CSV file listing them.
 public enum DatasetIndex {
     /// Extensions of files the readers understand (others, such as notes or CSV files, are skipped).
-    static let imageExtensions: Set<String> = ["tif", "tiff", "png", "npy", "npz"]
+    public static let imageExtensions: Set<String> = ["tif", "tiff", "png", "npy", "npz"]
 
     /// Pairs each image in `images` with the file of the same stem in `labels`.
     ///
