@@ -35,17 +35,19 @@ let package = Package(
         .target(name: "Segmentation", dependencies: ["Imaging"]),
         // The field's metrics: pixel accuracy, IoU/Dice, instance matching (AP, F1, PQ, AJI), reports and plots.
         .target(name: "Metrics", dependencies: ["Imaging"]),
+        // Sparse annotations: scribble maps, their files, and scribbles generated from ground truth.
+        .target(name: "Scribbles", dependencies: ["Imaging", "ImageFormats", "Segmentation", "Tensors"]),
         // Supervised training and prediction: datasets, targets, patches and augmentation, the trainer, tiled
         // prediction, instances from probabilities.
         .target(
             name: "Training",
-            dependencies: ["Imaging", "ImageFormats", "Metrics", "Networks", "Segmentation", "Tensors"]
+            dependencies: ["Imaging", "ImageFormats", "Metrics", "Networks", "Scribbles", "Segmentation", "Tensors"]
         ),
         // The command-line interface as a library so its formatting and help can be tested.
         .target(
             name: "CellScribeCLI",
             dependencies: [
-                "Imaging", "ImageFormats", "Metrics", "Networks", "Segmentation", "Tensors", "Training",
+                "Imaging", "ImageFormats", "Metrics", "Networks", "Scribbles", "Segmentation", "Tensors", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,8 +59,10 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Imaging"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Imaging"]),
+        .testTarget(name: "ScribblesTests", dependencies: ["Scribbles", "Imaging", "ImageFormats"]),
         .testTarget(
-            name: "TrainingTests", dependencies: ["Training", "Imaging", "ImageFormats", "Metrics", "Networks", "Tensors"]),
+            name: "TrainingTests",
+            dependencies: ["Training", "Imaging", "ImageFormats", "Metrics", "Networks", "Scribbles", "Tensors"]),
         .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,10 @@ public struct CellScribe: ParsableCommand {
         commandName: "cellscribe",
         abstract: "Interactive cell segmentation from scribbles, on the CPU.",
         version: version,
-        subcommands: [InfoCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, BenchCommand.self]
+        subcommands: [
+            InfoCommand.self, ScribblesCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self,
+            BenchCommand.self,
+        ]
     )
     public init() {}
 }

@@ -9,8 +9,8 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score predicted label images against ground truth (AP, F1, PQ, AJI, IoU).",
         discussion: """
             Files are paired by stem (a.tif in --pred matches a.png in --truth); predictions whose stem ends \
-            in _prob or _entropy are ignored, and files without a partner are listed on stderr. A binary mask \
-            (0 and one other value) becomes instances by connected components. 2D and 3D label images in any \
+            in _prob, _entropy or _variance are ignored, and files without a partner are listed on stderr. A \
+            binary mask (0 and one other value) becomes instances by connected components. 2D and 3D label images in any \
             format CellScribe reads. A match is a one-to-one pair with IoU above the threshold; AP = \
             TP/(TP+FP+FN). Dataset scores pool TP, FP and FN over images; JSON also has means of per-image \
             scores. Size bins count true objects by their area and unmatched predictions by their own area.
@@ -45,14 +45,17 @@ struct EvaluateCommand: ParsableCommand {
         help: ArgumentHelp("Object area edges in pixels (voxels), ascending.", valueName: "edges"))
     var sizeBinEdges = "100,400,1600"
 
+    @Flag(help: "Also score the <stem>_entropy maps beside the predictions: AUROC of entropy for pixel errors.")
+    var uncertainty = false
+
     @OptionGroup var limits: LimitOptions
 
     func validate() throws { _ = try evaluationOptions() }
 
     func run() throws {
-        let (dataset, warnings) = try evaluate()
+        let (dataset, detection, warnings) = try evaluate()
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        print(render(dataset, warnings: warnings), terminator: "")
+        print(render(dataset, detection: detection, warnings: warnings), terminator: "")
         try writeFiles(dataset)
     }
 
@@ -72,20 +75,44 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    /// Pairs the folders and scores every pair; returns the dataset and the unpaired-file warnings.
-    func evaluate() throws -> (DatasetEvaluation, [String]) {
+    /// Pairs the folders and scores every pair; returns the dataset, the entropy's error detection (with
+    /// `--uncertainty`) and the unpaired-file warnings.
+    func evaluate() throws -> (DatasetEvaluation, ErrorDetection?, [String]) {
         let options = try evaluationOptions()
         let pairing = try EvaluatePairing(predictionFolder: predictionFolder, truthFolder: truthFolder)
         var dataset = try DatasetEvaluation(options: options)
+        var detection = uncertainty ? ErrorDetection() : nil
         for pair in pairing.pairs {
-            dataset.add(try EvaluateLoading.evaluate(pair, options: options, limits: limits.readLimits))
+            let loaded = try EvaluateLoading.load(pair, limits: limits.readLimits)
+            dataset.add(try EvaluateLoading.evaluate(pair, loaded: loaded, options: options))
+            if detection != nil {
+                try EvaluateLoading.addUncertainty(pair, loaded: loaded, limits: limits.readLimits, to: &detection!)
+            }
         }
-        return (dataset, pairing.warnings)
+        return (dataset, detection, pairing.warnings)
     }
 
     /// The stdout text: pretty JSON with `--json`, else the tables.
-    func render(_ dataset: DatasetEvaluation, warnings: [String]) -> String {
-        json ? dataset.jsonReport(warnings: warnings).rendered() + "\n" : EvaluateText.render(dataset)
+    func render(_ dataset: DatasetEvaluation, detection: ErrorDetection? = nil, warnings: [String]) -> String {
+        if json {
+            var report = dataset.jsonReport(warnings: warnings)
+            if let detection, case .object(var members) = report {
+                members.append(("uncertainty", .object([
+                    ("entropyAUROC", detection.areaUnderCurve.map { .number($0) } ?? .null),
+                    ("errorPixels", .number(Double(detection.errors))),
+                    ("correctPixels", .number(Double(detection.correct))),
+                ])))
+                report = .object(members)
+            }
+            return report.rendered() + "\n"
+        }
+        var text = EvaluateText.render(dataset)
+        if let detection {
+            let auroc = detection.areaUnderCurve.map { String(format: "%.4f", $0) } ?? "n/a (no wrong or no right pixels)"
+            text += "\nEntropy as a detector of pixel errors: AUROC \(auroc) "
+                + "(\(detection.errors) wrong, \(detection.correct) right pixels)\n"
+        }
+        return text
     }
 
     /// The CSV files and plots the options ask for, each written atomically.

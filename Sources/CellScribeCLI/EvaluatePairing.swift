@@ -7,7 +7,8 @@ import Metrics
 /// ground-truth folder.
 ///
 /// Only files with an extension of a format CellScribe reads count; hidden files and folders are ignored, and
-/// so are predictions whose stem ends in `_prob` or `_entropy` (the maps `predict` writes beside its labels).
+/// so are predictions whose stem ends in `_prob`, `_entropy` or `_variance` (the maps `predict` writes beside
+/// its labels).
 struct EvaluatePairing: Equatable {
     /// One image: its stem and both files.
     struct Pair: Equatable {
@@ -17,7 +18,7 @@ struct EvaluatePairing: Equatable {
     }
 
     /// Stem suffixes of prediction files that are not label images.
-    static let ignoredPredictionSuffixes = ["_prob", "_entropy"]
+    static let ignoredPredictionSuffixes = ["_prob", "_entropy", "_variance"]
 
     /// Pairs in stem order.
     var pairs: [Pair]

@@ -12,8 +12,12 @@ struct PredictCommand: ParsableCommand {
         discussion: """
             Images of any size are predicted in overlapping tiles blended without seams. For each image \
             <stem>.tif (instance labels, or classes for a classes model) is written to --out, and with \
-            --probabilities <stem>_prob.tif (float32, one channel per class). One line per image reports the \
-            instances found and the time taken; the last line the throughput.
+            --probabilities <stem>_prob.tif (float32, one channel per class), and with --uncertainty \
+            <stem>_entropy.tif (binary entropy of the foreground probability, nats) and <stem>_variance.tif (each \
+            class probability's variance over the Monte Carlo dropout passes; 8 passes unless --mc-samples says). \
+            One line per image reports the instances found, the mean entropy and the time taken; the last line \
+            the throughput. With --uncertainty, uncertainty.csv in --out ranks the images by mean entropy (most \
+            uncertain first: annotate these next) with each image's most uncertain 64x64 region.
             """
     )
 
@@ -24,21 +28,29 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Also write <stem>_prob.tif probability maps.") var probabilities = false
     @Option(help: ArgumentHelp("Largest tile YxX or ZxYxX (default: from the training patch).", valueName: "size"))
     var tile: ShapeArgument?
-    @Option(help: ArgumentHelp("Average this many Monte Carlo dropout passes (0: one plain pass).", valueName: "n"))
-    var mcSamples: Int = 0
+    @Flag(help: "Also write <stem>_entropy.tif and <stem>_variance.tif uncertainty maps.") var uncertainty = false
+    @Option(help: ArgumentHelp(
+        "Average this many Monte Carlo dropout passes (0: one plain pass; default 0, or 8 with --uncertainty).",
+        valueName: "n"))
+    var mcSamples: Int?
     @Flag(help: "Average the predictions of the image and its three mirror images (4x the time).") var flips = false
     @Option(help: "Foreground probability threshold (default: the model's).") var foregroundThreshold: Float?
     @Option(help: "Interior probability threshold for seeds (default: the model's).") var seedThreshold: Float?
     @Option(help: ArgumentHelp("Smallest object kept, pixels (default: the model's).", valueName: "n")) var minSize: Int?
+    @Option(help: ArgumentHelp(
+        "Binary and scribbles models: split touching cells at distance peaks this high, pixels (0: no split).",
+        valueName: "h"))
+    var splitHeight: Float?
     @Flag(help: "Print one JSON object per image instead of text.") var json = false
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one image or folder with --images") }
-        guard mcSamples >= 0 else { throw ValidationError("--mc-samples must be 0 or more, not \(mcSamples)") }
+        if let mcSamples, mcSamples < 0 { throw ValidationError("--mc-samples must be 0 or more, not \(mcSamples)") }
         for (name, value) in [("--foreground-threshold", foregroundThreshold), ("--seed-threshold", seedThreshold)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name) must lie in [0, 1], not \(value)") }
         }
+        if let splitHeight, !(splitHeight >= 0) { throw ValidationError("--split-height must be 0 or more, not \(splitHeight)") }
     }
 
     func run() throws {
@@ -52,16 +64,19 @@ struct PredictCommand: ParsableCommand {
         if let foregroundThreshold { options.foregroundThreshold = foregroundThreshold }
         if let seedThreshold { options.seedThreshold = seedThreshold }
         if let minSize { options.minimumSize = minSize }
+        if let splitHeight { options.splitHeight = splitHeight }
+        let passes = mcSamples ?? (uncertainty ? 8 : 0)
         let clock = ContinuousClock()
         var (totalSeconds, totalPixels, failures) = (0.0, 0, 0)
+        var ranking: [(stem: String, meanEntropy: Double, region: UncertainRegion)] = []
         for file in files {
             let stem = file.deletingPathExtension().lastPathComponent
             do {
                 let start = clock.now
                 let image = try ImageFormats.readImage(file)
                 let result = try model.segment(
-                    image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: mcSamples,
-                    flipAveraging: flips)
+                    image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: passes,
+                    flipAveraging: flips, measuresUncertainty: uncertainty)
                 try ImageFormats.write(result.labels, to: outFolder.appendingPathComponent("\(stem).tif"))
                 if probabilities {
                     let maps = try Image(
@@ -69,15 +84,32 @@ struct PredictCommand: ParsableCommand {
                         pixels: result.probabilities, sourceType: .float32, spacing: image.spacing)
                     try ImageFormats.write(maps, to: outFolder.appendingPathComponent("\(stem)_prob.tif"))
                 }
+                var meanEntropy: Double?
+                var region: UncertainRegion?
+                if let entropy = result.entropy, let variance = result.variance {
+                    meanEntropy = entropy.reduce(0.0) { $0 + Double($1) } / Double(max(entropy.count, 1))
+                    region = UncertainRegion.mostUncertain(in: entropy, shape: image.spatialShape)
+                    ranking.append((stem, meanEntropy!, region!))
+                    let entropyMap = try Image(
+                        shape: [1] + image.spatialShape, pixels: entropy, sourceType: .float32, spacing: image.spacing)
+                    try ImageFormats.write(entropyMap, to: outFolder.appendingPathComponent("\(stem)_entropy.tif"))
+                    let varianceMaps = try Image(
+                        shape: [variance.count / image.planeCount] + image.spatialShape, pixels: variance,
+                        sourceType: .float32, spacing: image.spacing)
+                    try ImageFormats.write(varianceMaps, to: outFolder.appendingPathComponent("\(stem)_variance.tif"))
+                }
                 let seconds = (clock.now - start).seconds
                 totalSeconds += seconds
                 totalPixels += image.planeCount
-                print(describe(stem: stem, shape: image.spatialShape, instances: result.labels.instanceCount, seconds: seconds))
+                print(describe(
+                    stem: stem, shape: image.spatialShape, instances: result.labels.instanceCount, meanEntropy: meanEntropy,
+                    region: region, seconds: seconds))
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("error: \(file.path): \(error)\n".utf8))
             }
         }
+        if uncertainty { try writeRanking(ranking, to: outFolder.appendingPathComponent("uncertainty.csv")) }
         let perMegapixel = totalPixels > 0 ? totalSeconds / (Double(totalPixels) / 1e6) : 0
         let summary = String(
             format: "%d images, %.1f megapixels in %.1f s: %.3f s per megapixel (%.3f s per 10^7 voxels)",
@@ -91,12 +123,30 @@ struct PredictCommand: ParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 
-    private func describe(stem: String, shape: [Int], instances: Int, seconds: Double) -> String {
+    private func describe(
+        stem: String, shape: [Int], instances: Int, meanEntropy: Double?, region: UncertainRegion?, seconds: Double
+    ) -> String {
         let shapeText = shape.map(String.init).joined(separator: "x")
         if json {
-            return "{\"image\":\"\(stem)\",\"shape\":\(shape),\"instances\":\(instances),\"seconds\":\(seconds)}"
+            var extra = meanEntropy.map { ",\"mean_entropy\":\($0)" } ?? ""
+            if let region {
+                extra += ",\"uncertain_region\":{\"y\":\(region.y),\"x\":\(region.x),\"size\":\(region.size),"
+                    + "\"mean_entropy\":\(region.meanUncertainty)}"
+            }
+            return "{\"image\":\"\(stem)\",\"shape\":\(shape),\"instances\":\(instances)\(extra),\"seconds\":\(seconds)}"
         }
-        return String(format: "%@  %@  %d instances  %.2f s", stem, shapeText, instances, seconds)
+        let entropy = meanEntropy.map { String(format: "  mean entropy %.4f", $0) } ?? ""
+        return String(format: "%@  %@  %d instances%@  %.2f s", stem, shapeText, instances, entropy, seconds)
+    }
+
+    /// `uncertainty.csv`: images by mean entropy, most uncertain first, with their most uncertain region.
+    private func writeRanking(_ ranking: [(stem: String, meanEntropy: Double, region: UncertainRegion)], to url: URL) throws {
+        var csv = "rank,image,mean_entropy,region_y,region_x,region_size,region_mean_entropy\n"
+        for (rank, item) in ranking.sorted(by: { $0.meanEntropy > $1.meanEntropy }).enumerated() {
+            let r = item.region
+            csv += "\(rank + 1),\(item.stem),\(item.meanEntropy),\(r.y),\(r.x),\(r.size),\(r.meanUncertainty)\n"
+        }
+        try AtomicFile.write(Data(csv.utf8), to: url)
     }
 
     /// Image files named directly, and the image files of named folders (sorted).

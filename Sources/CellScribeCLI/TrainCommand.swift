@@ -12,16 +12,21 @@ struct TrainCommand: ParsableCommand {
             Images and label images are matched by file stem (--images/--labels), or listed in a CSV file with \
             image, label and split columns (ImPartial's files.csv with input_file and group is accepted). Tasks: \
             instances (background/interior/boundary, split by watershed), binary, classes (label value = class), \
-            edges (instance boundaries). The best model by validation score is written to --out; a resumable \
-            checkpoint is written beside it after each epoch (--resume continues from it).
+            edges (instance boundaries), scribbles (sparse annotations in --scribbles: 0 unlabelled, 1-254 class, \
+            255 background, or ImPartial NPZ, or ImageJ ROI sets; learnt with ImPartial's partial cross-entropy \
+            and blind-spot reconstruction, validated on a held-out square of each image's scribbles). The best \
+            model by validation score is written to --out; a resumable checkpoint is written beside it after each \
+            epoch (--resume continues from it).
             """
     )
 
     @Option(help: ArgumentHelp("Folder of images.", valueName: "dir")) var images: String?
     @Option(help: ArgumentHelp("Folder of label images with the same file stems.", valueName: "dir")) var labels: String?
+    @Option(help: ArgumentHelp("Folder of scribbles with the same file stems (--task scribbles).", valueName: "dir"))
+    var scribbles: String?
     @Option(help: ArgumentHelp("CSV list of image,label[,split] instead of --images/--labels.", valueName: "file"))
     var csv: String?
-    @Option(help: "What to learn: instances, binary, classes or edges.") var task: SegmentationTask
+    @Option(help: "What to learn: instances, binary, classes, edges or scribbles.") var task: SegmentationTask
     @Option(help: "2 for images, 3 for volumes.") var dims: Int = 2
     @Option(help: ArgumentHelp("Fraction of images held out for validation.", valueName: "f")) var valFraction: Double = 0.2
     @Option(help: ArgumentHelp("Stop after this many seconds (wall clock, data loading included).", valueName: "s"))
@@ -51,6 +56,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Width of U-Net boundary weights, pixels.") var sigma: Float = 5
     @Option(help: "Class balance: 1 gives each class equal total weight, 0.5 its square root, 0 none.")
     var classBalance: Float = 0
+    @Option(help: ArgumentHelp("Instances: pixels within n pixels of another cell are boundary too.", valueName: "n"))
+    var contactWidth: Int = 0
+    @Option(help: "Scribbles: weight of the blind-spot reconstruction term (0 turns it off).")
+    var reconstructionWeight: Float = 0.1
+    @Flag(help: "Scribbles: reconstruct patches without blind spots (an ablation; the default corrupts 85%).")
+    var noBlindSpot = false
     @Option(help: ArgumentHelp("Voxel size Z,Y,X (or Y,X) for distances, overriding the files' spacing.", valueName: "list"))
     var spacing: NumbersArgument?
     @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation = false
@@ -58,9 +69,16 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON event per line instead of a progress bar.") var json = false
     @OptionGroup var threads: ThreadOptions
 
+    /// The annotation folder: --labels, or --scribbles for the scribbles task.
+    var annotations: String? { labels ?? scribbles }
+
     func validate() throws {
-        guard (images != nil) == (labels != nil), (images != nil) != (csv != nil) else {
-            throw ValidationError("give --images and --labels, or --csv")
+        guard labels == nil || scribbles == nil else { throw ValidationError("give --labels or --scribbles, not both") }
+        guard scribbles == nil || task == .scribbles else {
+            throw ValidationError("--scribbles needs --task scribbles (or give dense labels with --labels)")
+        }
+        guard (images != nil) == (annotations != nil), (images != nil) != (csv != nil) else {
+            throw ValidationError(task == .scribbles ? "give --images and --scribbles, or --csv" : "give --images and --labels, or --csv")
         }
         guard timeBudget != nil || epochs != nil else { throw ValidationError("give --time-budget or --epochs") }
     }
@@ -68,7 +86,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         try threads.apply()
         let dataset = try csv.map { try DatasetIndex.csv(URL(fileURLWithPath: $0)) }
-            ?? DatasetIndex.folders(images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: labels!))
+            ?? DatasetIndex.folders(images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: annotations!))
         let trainer = Trainer(
             options: options, dataset: dataset, output: URL(fileURLWithPath: out),
             from: from.map { URL(fileURLWithPath: $0) }, resume: resume)
@@ -102,6 +120,9 @@ struct TrainCommand: ParsableCommand {
         options.weightMapSigma = sigma
         options.spacing = spacing?.values
         options.classBalancePower = classBalance
+        options.contactWidth = contactWidth
+        options.reconstructionWeight = reconstructionWeight
+        if noBlindSpot { options.blindSpot.probability = 0 }
         if noAugmentation { options.augmentation = .none }
         options.seed = seed
         return options

@@ -111,4 +111,11 @@ public enum ImageFormats {
         }
         try AtomicFile.write(data, to: url)
     }
+
+    /// Writes named arrays as a compressed NPZ archive, atomically (ImPartial's `image`, `label`, `scribble`,
+    /// `val_mask` layout, or any other names).
+    public static func writeArrays(_ arrays: [NamedArray], to url: URL) throws {
+        let data = try NPZCodec.encode(arrays.map { ($0.name, $0.array) }, compress: true, path: url.path)
+        try AtomicFile.write(data, to: url)
+    }
 }

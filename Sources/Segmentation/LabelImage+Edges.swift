@@ -41,12 +41,17 @@ extension LabelImage {
     /// each instance (the pixels `edges(options:)` marks without `marksBackground`), so touching cells are
     /// separated by two boundary pixels, one from each.
     ///
-    /// - Parameter connectivity: `.faces` (4/6, default) or `.full` (8/26) neighbours define the boundary.
+    /// - Parameters:
+    ///   - connectivity: `.faces` (4/6, default) or `.full` (8/26) neighbours define the boundary.
+    ///   - contactWidth: also mark as boundary every pixel within this many pixels of another cell
+    ///     (`contactZones(width:)`), widening the separation between touching cells to about 2 × width pixels
+    ///     so that interior seeds of neighbours stay apart. 0 (default) = the one-pixel outline only.
     /// - Returns: row-major class indices of `shape`.
-    public func interiorBoundaryClasses(connectivity: Connectivity = .faces) -> [UInt8] {
+    public func interiorBoundaryClasses(connectivity: Connectivity = .faces, contactWidth: Int = 0) -> [UInt8] {
         let edges = edges(options: EdgeOptions(connectivity: connectivity))
+        let contacts = contactZones(width: contactWidth)
         var out = [UInt8](repeating: 0, count: labels.count)
-        for i in labels.indices where labels[i] != 0 { out[i] = edges[i] == 1 ? 2 : 1 }
+        for i in labels.indices where labels[i] != 0 { out[i] = edges[i] == 1 || contacts[i] == 1 ? 2 : 1 }
         return out
     }
 

@@ -61,8 +61,18 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
     /// True for the plain row-major layout.
     public var isPlain: Bool { self == .plain(shape) }
 
+    /// Exact equality: oneDNN's comparison, and for blocked formats also every stride and the offset.
+    /// oneDNN alone calls layouts equal that differ only in the stride of an extent-1 axis (a channel slice
+    /// of a one-image batch, say); kernels that index raw memory, and primitives cached for one of them, then
+    /// read the other wrongly.
     public static func == (lhs: MemoryDescriptor, rhs: MemoryDescriptor) -> Bool {
-        withUnsafePointer(to: lhs.raw) { l in withUnsafePointer(to: rhs.raw) { r in dnnl_memory_desc_equal(l, r) != 0 } }
+        let equal = withUnsafePointer(to: lhs.raw) { l in
+            withUnsafePointer(to: rhs.raw) { r in dnnl_memory_desc_equal(l, r) != 0 }
+        }
+        guard equal, lhs.raw.format_kind == dnnl_blocked else { return equal }
+        let rank = Int(lhs.raw.ndims)
+        return lhs.raw.offset0 == rhs.raw.offset0
+            && Self.prefix(lhs.raw.format_desc.blocking.strides, rank) == Self.prefix(rhs.raw.format_desc.blocking.strides, rank)
     }
 
     /// A compact string that identifies shape and layout, for primitive cache keys.

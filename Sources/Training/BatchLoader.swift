@@ -10,12 +10,17 @@ final class BatchLoader: @unchecked Sendable {
     private let capacity: Int
     private var thread: Thread?
 
-    init(sampler: PatchSampler, samples: [TrainingSample], batchSize: Int, seed: UInt64, capacity: Int = 2) {
+    /// - Parameter blindSpot: corrupts each batch for blind-spot reconstruction (nil: batches stay clean).
+    init(
+        sampler: PatchSampler, samples: [TrainingSample], batchSize: Int, seed: UInt64, blindSpot: BlindSpot? = nil,
+        capacity: Int = 2
+    ) {
         self.capacity = capacity
         let thread = Thread { [self] in
             var generator = RandomGenerator(seed: seed)
             while true {
-                let batch = sampler.batch(from: samples, count: batchSize, generator: &generator)
+                var batch = sampler.batch(from: samples, count: batchSize, generator: &generator)
+                blindSpot?.apply(to: &batch, generator: &generator)
                 condition.lock()
                 while ready.count >= capacity, !stopped { condition.wait() }
                 if stopped {

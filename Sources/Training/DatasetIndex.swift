@@ -39,6 +39,8 @@ public struct DatasetEntry: Sendable, Equatable {
 public enum DatasetIndex {
     /// Extensions of files the readers understand (others, such as notes or CSV files, are skipped).
     public static let imageExtensions: Set<String> = ["tif", "tiff", "png", "npy", "npz"]
+    /// Extensions of annotation files: images, and ImageJ ROI sets.
+    public static let labelExtensions: Set<String> = imageExtensions.union(["zip", "roi"])
 
     /// Pairs each image in `images` with the file of the same stem in `labels`.
     ///
@@ -46,7 +48,7 @@ public enum DatasetIndex {
     ///   folder, or when no image has a label (naming a few stems of each side).
     public static func folders(images: URL, labels: URL) throws -> [DatasetEntry] {
         let imageFiles = try filesByStem(in: images, role: "images")
-        let labelFiles = try filesByStem(in: labels, role: "labels")
+        let labelFiles = try filesByStem(in: labels, role: "labels", extensions: labelExtensions)
         let entries = imageFiles.keys.sorted().compactMap { stem -> DatasetEntry? in
             guard let label = labelFiles[stem] else { return nil }
             return DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: label)
@@ -61,8 +63,11 @@ public enum DatasetIndex {
         return entries
     }
 
-    /// Image files of `folder` by stem.
-    static func filesByStem(in folder: URL, role: String) throws -> [String: URL] {
+    /// The files of `folder` with one of `extensions`, by stem.
+    ///
+    /// - Throws: `TrainingError.invalidDataset` when the folder is missing, holds no such file, or two files
+    ///   share a stem.
+    public static func filesByStem(in folder: URL, role: String, extensions: Set<String> = imageExtensions) throws -> [String: URL] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw TrainingError.invalidDataset("the \(role) folder '\(folder.path)' does not exist") }
@@ -70,7 +75,7 @@ public enum DatasetIndex {
         var files: [String: URL] = [:]
         for name in names.sorted() where !name.hasPrefix(".") {
             let url = folder.appendingPathComponent(name)
-            guard imageExtensions.contains(url.pathExtension.lowercased()) else { continue }
+            guard extensions.contains(url.pathExtension.lowercased()) else { continue }
             let stem = url.deletingPathExtension().lastPathComponent
             if let other = files[stem] {
                 throw TrainingError.invalidDataset(
@@ -79,7 +84,8 @@ public enum DatasetIndex {
             files[stem] = url
         }
         guard !files.isEmpty else {
-            throw TrainingError.invalidDataset("the \(role) folder '\(folder.path)' holds no TIFF, PNG, NPY or NPZ file")
+            throw TrainingError.invalidDataset(
+                "the \(role) folder '\(folder.path)' holds no \(extensions.sorted().joined(separator: ", ")) file")
         }
         return files
     }

@@ -12,6 +12,9 @@ import Segmentation
 ///   neighbouring regions whose shared boundary has a mean P(edge) below `mergeThreshold` are merged (region
 ///   adjacency graph); the largest region touching the image border is taken as background.
 /// - classes: the most probable class at each pixel (a class map, not instances).
+/// - scribbles: 1 − P(background) > `foregroundThreshold`; touching cells split where the mask's distance
+///   transform has separate h-maxima (h = `splitHeight`; 0 keeps ImPartial's plain connected components), then
+///   labels grow by one pixel without merging (ImPartial's dilation).
 /// Objects smaller than `minimumSize` are removed and labels renumbered 1...n.
 public struct InstanceDecoder: Sendable {
     public var task: SegmentationTask
@@ -48,6 +51,16 @@ public struct InstanceDecoder: Sendable {
             let regions = try Watershed.flood(edges, seeds: seeds, mask: nil)
                 .mergingWeakBoundaries(edgeProbability: edges, threshold: options.mergeThreshold)
             return try droppingBorderBackground(regions).removingSmallObjects(minimumSize: options.minimumSize)
+        case .scribbles:
+            let foreground = channel(0).map { 1 - $0 }
+            guard options.splitHeight > 0 else {
+                return try Instances.fromForegroundProbability(
+                    foreground, shape: shape,
+                    options: ThresholdInstanceOptions(threshold: options.foregroundThreshold, minimumSize: options.minimumSize))
+            }
+            let mask = try LabelImage(shape: shape, labels: foreground.map { $0 > options.foregroundThreshold ? 1 : 0 })
+            let split = DistanceSplitOptions(h: options.splitHeight, minimumObjectSize: options.minimumSize)
+            return try Instances.splittingMask(mask, options: split).dilatingLabels(radius: 1)
         case .classes:
             let classes = probabilities.count / pixels
             var labels = [UInt32](repeating: 0, count: pixels)

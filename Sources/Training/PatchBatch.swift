@@ -8,6 +8,10 @@ public struct PatchBatch: Sendable {
     public var weights: [Float]
     /// Shape of `input`.
     public var inputShape: [Int]
+    /// Blind-spot training: the uncorrupted input, shaped like `input` (nil otherwise).
+    public var reconstruction: [Float]? = nil
+    /// Blind-spot training: 1 where the reconstruction is scored, shaped like `input` (nil otherwise).
+    public var reconstructionMask: [Float]? = nil
 
     /// Shape of `target` and `weights`.
     public var targetShape: [Int] { [inputShape[0], 1] + inputShape.dropFirst(2) }

@@ -16,12 +16,14 @@ struct SampleTargets {
     let sigma: Float
     /// Exponent of the class balance: 1 gives every class the same total weight, 0 turns balancing off.
     var balancePower: Float = 1
+    /// Instances task: width of the contact zones marked as boundary (0: outline only).
+    var contactWidth: Int = 0
 
     func sample(stem: String, image: Image, labels: LabelImage) throws -> TrainingSample {
         let target: [Float]
         switch task {
-        case .instances: target = labels.interiorBoundaryClasses().map(Float.init)
-        case .binary: target = labels.labels.map { $0 > 0 ? 1 : 0 }
+        case .instances: target = labels.interiorBoundaryClasses(contactWidth: contactWidth).map(Float.init)
+        case .binary, .scribbles: target = labels.labels.map { $0 > 0 ? 1 : 0 }
         case .edges: target = labels.edges().map(Float.init)
         case .classes:
             if let bad = labels.labels.first(where: { Int($0) >= classCount }) {

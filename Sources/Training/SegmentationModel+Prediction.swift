@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 
 /// A model's output for one image.
@@ -6,16 +7,23 @@ public struct Segmentation: Sendable {
     public var probabilities: [Float]
     /// Instances (or the class map for the classes task), `([Z,] Y, X)`.
     public var labels: LabelImage
+    /// With uncertainty: the variance of each class probability across the passes, `(K, [Z,] Y, X)`.
+    public var variance: [Float]? = nil
+    /// With uncertainty: the binary entropy (nats) of the mean foreground probability 1 − P(background),
+    /// `([Z,] Y, X)`; 0 where the model is sure, ln 2 ≈ 0.693 where it is undecided.
+    public var entropy: [Float]? = nil
 }
 
 extension SegmentationModel {
     /// Prepares `image` as in training, predicts tile by tile (averaging the four mirror images with
     /// `flipAveraging`), and decodes labels with `instances` (default: the model's own instance options).
+    /// With `measuresUncertainty`, the Monte Carlo passes are kept apart to give each class probability's
+    /// variance and the entropy of the foreground probability.
     ///
     /// - Throws: `TrainingError.incompatibleImage` for a channel count or rank the model cannot take.
     public func segment(
         _ image: Image, source: String, predictor: TiledPredictor, instances: InstanceOptions? = nil,
-        monteCarloSamples: Int = 0, flipAveraging: Bool = false
+        monteCarloSamples: Int = 0, flipAveraging: Bool = false, measuresUncertainty: Bool = false
     ) throws -> Segmentation {
         guard image.spatialShape.count == network.configuration.dimensions else {
             throw TrainingError.incompatibleImage(
@@ -24,12 +32,61 @@ extension SegmentationModel {
                     + "\(network.configuration.dimensions)D")
         }
         let prepared = try info.input.prepare(image, source: source)
-        let probabilities = try flipAveraging
-            ? predictor.flipAveragedProbabilities(of: prepared, monteCarloSamples: monteCarloSamples)
-            : predictor.probabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+        var variance: [Float]?
+        var entropy: [Float]?
+        let probabilities: [Float]
+        if measuresUncertainty {
+            let passes = try uncertainPasses(prepared, predictor: predictor, samples: monteCarloSamples, flipAveraging: flipAveraging)
+            probabilities = passes.mean
+            variance = passes.variance
+            entropy = Self.binaryEntropy(ofForeground: probabilities, pixels: prepared.planeCount)
+        } else {
+            probabilities = try flipAveraging
+                ? predictor.flipAveragedProbabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+                : predictor.probabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+        }
         let decoder = InstanceDecoder(task: info.task, options: instances ?? info.instances)
         var labels = try decoder.labels(from: probabilities, shape: prepared.spatialShape)
         labels.spacing = image.spacing
-        return Segmentation(probabilities: probabilities, labels: labels)
+        return Segmentation(probabilities: probabilities, labels: labels, variance: variance, entropy: entropy)
+    }
+
+    /// Mean and variance of the class probabilities over the Monte Carlo passes (one plain pass when
+    /// `samples` is 0), each pass flip-averaged when asked.
+    private func uncertainPasses(
+        _ prepared: Image, predictor: TiledPredictor, samples: Int, flipAveraging: Bool
+    ) throws -> (mean: [Float], variance: [Float]) {
+        var sum: [Float] = []
+        var squares: [Float] = []
+        let passes = max(samples, 1)
+        for pass in 0..<passes {
+            let dropout = samples > 0 ? 1 : 0
+            let seed = UInt64(pass) &* 0x9E37_79B9
+            let p = try flipAveraging
+                ? predictor.flipAveragedProbabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
+                : predictor.probabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
+            if sum.isEmpty {
+                sum = p
+                squares = p.map { $0 * $0 }
+            } else {
+                for i in p.indices {
+                    sum[i] += p[i]
+                    squares[i] += p[i] * p[i]
+                }
+            }
+        }
+        let scale = 1 / Float(passes)
+        let mean = sum.map { $0 * scale }
+        let variance = mean.indices.map { max(0, squares[$0] * scale - mean[$0] * mean[$0]) }
+        return (mean, variance)
+    }
+
+    /// Binary entropy of 1 − P(class 0) per pixel (for sigmoid heads with one channel, of that channel).
+    static func binaryEntropy(ofForeground probabilities: [Float], pixels: Int) -> [Float] {
+        let singleSigmoid = probabilities.count == pixels
+        return (0..<pixels).map { pixel in
+            let p = min(max(singleSigmoid ? probabilities[pixel] : 1 - probabilities[pixel], 1e-7), 1 - 1e-7)
+            return -(p * Foundation.log(p) + (1 - p) * Foundation.log(1 - p))
+        }
     }
 }

@@ -67,6 +67,9 @@ public final class SegmentationModel {
         let tiles = tileShape ?? info.patchShape.enumerated().map { axis, extent in
             info.patchShape.count == 3 && axis == 0 ? extent * 4 : max(extent * 2, 256)
         }
-        return try TiledPredictor(network: network, head: info.task.head, tileShape: tiles, batchSize: batchSize)
+        return try TiledPredictor(network: network, head: head, tileShape: tiles, batchSize: batchSize)
     }
+
+    /// How this model's scores become probabilities.
+    public var head: OutputHead { info.task.head(classCount: info.classCount, inputChannels: info.input.channels) }
 }

@@ -31,7 +31,8 @@ public struct TiledPredictor {
         self.batchSize = batchSize
     }
 
-    /// Class probabilities for a prepared image `(C, [Z,] Y, X)`: `(K, [Z,] Y, X)` row-major, K = output channels.
+    /// Class probabilities for a prepared image `(C, [Z,] Y, X)`: `(K, [Z,] Y, X)` row-major, K = the head's
+    /// probability channels (the network's outputs for sigmoid and softmax heads).
     ///
     /// - Parameter monteCarloSamples: 0 for one pass without dropout; n > 0 averages n passes with dropout on.
     /// - Throws: `TrainingError.incompatibleImage` for a rank or channel count the network does not take.
@@ -52,7 +53,7 @@ public struct TiledPredictor {
                 extent: spatial[axis], tile: max(tileShape[axis], alignment), overlap: overlap[axis],
                 alignment: alignment)
         }
-        let outputChannels = configuration.outputChannels
+        let outputChannels = head.probabilityChannels(outputChannels: configuration.outputChannels)
         let pixels = spatial.reduce(1, *)
         var sums = [Float](repeating: 0, count: outputChannels * pixels)
         var totals = [Float](repeating: 0, count: pixels)

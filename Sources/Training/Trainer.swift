@@ -40,16 +40,20 @@ public final class Trainer {
         let start = clock.now
         try options.validate()
         let startingPoint = try StartingPoint.load(options: options, initialModel: initialModel, checkpoint: resume ? checkpointURL : nil)
-        let data = try TrainingData.load(
-            entries, options: options, channels: startingPoint?.info.input.channels,
-            classCount: startingPoint?.info.classCount)
+        let data = try options.task == .scribbles
+            ? TrainingData.loadScribbles(
+                entries, options: options, channels: startingPoint?.info.input.channels,
+                classCount: startingPoint?.info.classCount)
+            : TrainingData.load(
+                entries, options: options, channels: startingPoint?.info.input.channels,
+                classCount: startingPoint?.info.classCount)
         let info = SegmentationModelInfo(
             task: options.task, input: InputPreparation(channels: data.channels), classCount: data.classCount,
             patchShape: options.effectivePatchShape, spacing: data.spacing,
             instances: startingPoint?.info.instances ?? InstanceOptions())
         let configuration = UNetConfiguration(
             dimensions: options.dimensions, inputChannels: data.channels,
-            outputChannels: options.task.outputChannels(classCount: data.classCount), widths: options.widths,
+            outputChannels: options.task.outputChannels(classCount: data.classCount, inputChannels: data.channels), widths: options.widths,
             dropout: options.dropout, upsampling: options.upsampling,
             normalization: options.normalization)
         let network = try startingPoint?.network ?? UNet(configuration, seed: options.seed)
@@ -66,10 +70,16 @@ public final class Trainer {
 
         let sampler = try PatchSampler(
             patchShape: options.effectivePatchShape, augmentation: options.augmentation,
-            foregroundFraction: options.foregroundFraction)
+            foregroundFraction: options.task == .scribbles ? options.scribbleFraction : options.foregroundFraction)
         let stepsPerEpoch = options.stepsPerEpoch ?? Self.automaticStepsPerEpoch(data.training, options: options)
         let validator = Validator(task: options.task, samples: Array(data.validation.prefix(options.validationImageLimit)))
-        let loss = TrainingLoss(head: options.task.head, channels: configuration.outputChannels)
+        let loss: any TrainingObjective = options.task == .scribbles
+            ? ScribbleLoss(
+                classes: data.classCount, componentsPerClass: data.channels, channels: data.channels,
+                foregroundWeight: options.scribbleWeight, backgroundWeight: options.scribbleWeight,
+                reconstructionWeight: options.reconstructionWeight)
+            : TrainingLoss(head: model.head, channels: configuration.outputChannels)
+        let blindSpot = options.task == .scribbles && options.reconstructionWeight > 0 ? options.blindSpot : nil
         events(.started(TrainingStart(
             task: options.task, trainingImages: data.training.count, validationImages: data.validation.count,
             parameters: network.parameterCount, stepsPerEpoch: stepsPerEpoch, epochs: options.epochs,
@@ -83,7 +93,7 @@ public final class Trainer {
             let epoch = progress.epoch + 1
             let loader = BatchLoader(
                 sampler: sampler, samples: data.training, batchSize: options.effectiveBatchSize,
-                seed: options.seed &+ UInt64(epoch) &* 1_000_003)
+                seed: options.seed &+ UInt64(epoch) &* 1_000_003, blindSpot: blindSpot)
             defer { loader.stop() }
             var lossSum = 0.0
             var steps = 0

@@ -46,7 +46,7 @@ extension TrainingData {
         let classCount: Int
         switch options.task {
         case .instances: classCount = 3
-        case .binary, .edges: classCount = 2
+        case .binary, .edges, .scribbles: classCount = 2
         case .classes:
             classCount = fixedClasses ?? Int(loaded.prefix(trainEntries.count).map { $0.labels.maxLabel }.max() ?? 0) + 1
         }
@@ -55,7 +55,7 @@ extension TrainingData {
         }
         let targets = SampleTargets(
             task: options.task, classCount: classCount, w0: options.weightMapW0, sigma: options.weightMapSigma,
-            balancePower: options.classBalancePower)
+            balancePower: options.classBalancePower, contactWidth: options.contactWidth)
         let override = options.spacing.map { values in
             Spacing(x: values[values.count - 1], y: values[values.count - 2], z: values.count == 3 ? values[0] : nil, unit: "pixel")
         }

@@ -1,8 +1,13 @@
 import Tensors
 
+/// A training loss: network scores and the batch they came from in, a scalar tensor out.
+protocol TrainingObjective {
+    func callAsFunction(_ scores: Tensor, batch: PatchBatch) throws -> Tensor
+}
+
 /// The training objective: weighted cross-entropy (softmax heads) or weighted binary cross-entropy (sigmoid
 /// heads), plus soft Dice on the probabilities. Pixels with weight 0 (padding) count in neither term.
-struct TrainingLoss {
+struct TrainingLoss: TrainingObjective {
     let head: OutputHead
     /// Output channels K.
     let channels: Int
@@ -25,6 +30,9 @@ struct TrainingLoss {
         case .sigmoid:
             oneHot = try Tensor(shape: targetShape, values: batch.target.map { $0 > 0 ? 1 : 0 })
             crossEntropyTerm = try binaryCrossEntropyWithLogits(scores, oneHot, weights: weights)
+        case .componentMixture:
+            throw TrainingError.invalidOption(
+                name: "--task", value: "scribbles", reason: "mixture heads train with the scribble objective (ScribbleLoss)")
         }
         guard diceWeight > 0 else { return crossEntropyTerm }
         let dice = try softDice(probabilities * valid, oneHot * valid)

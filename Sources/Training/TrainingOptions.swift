@@ -53,11 +53,24 @@ public struct TrainingOptions: Codable, Sendable {
     /// root of that, 0 none (the default: on DSB2018 nuclei, 3-minute runs scored test AP50 0.697 / 0.709 /
     /// 0.737 with 1 / 0.5 / 0; full balance inflates the boundary class and merges or bloats cells).
     public var classBalancePower: Float = 0
+    /// Instances task: pixels within this many pixels of another cell are boundary too, widening the gap the
+    /// network learns between touching cells (`LabelImage.interiorBoundaryClasses(contactWidth:)`); 0 = the
+    /// one-pixel outline only.
+    public var contactWidth: Int = 0
     /// Voxel size ratios `(Z, Y, X)` or `(Y, X)` for distances (weight maps), overriding the files' spacing.
     public var spacing: [Double]? = nil
     public var augmentation = AugmentationOptions()
     /// Fraction of patches centred on a foreground pixel.
     public var foregroundFraction: Float = 0.5
+    /// Scribbles task: fraction of patches centred on a scribbled pixel (ImPartial: 0.6).
+    public var scribbleFraction: Float = 0.6
+    /// Scribbles task: weight of the blind-spot reconstruction term (ImPartial: 0.1; 0 turns it and the
+    /// corruption off).
+    public var reconstructionWeight: Float = 0.1
+    /// Scribbles task: weight of each of the foreground and background scribble terms (ImPartial: 0.45).
+    public var scribbleWeight: Float = 0.45
+    /// Scribbles task: the blind-spot corruption.
+    public var blindSpot = BlindSpot()
     public var seed: UInt64 = 1
 
     public init() {}
@@ -94,6 +107,9 @@ public struct TrainingOptions: Codable, Sendable {
         guard checkpointEvery >= 1 else { throw fail("--checkpoint-every", checkpointEvery, "use at least 1") }
         guard (0...1).contains(foregroundFraction) else {
             throw fail("foreground fraction", foregroundFraction, "use a fraction in [0, 1]")
+        }
+        guard (0...16).contains(contactWidth) else {
+            throw fail("--contact-width", contactWidth, "use 0 to 16 pixels")
         }
         guard weightMapSigma > 0, weightMapW0 >= 0 else {
             throw fail("--w0/--sigma", "\(weightMapW0)/\(weightMapSigma)", "need w0 ≥ 0 and sigma > 0")

@@ -23,6 +23,12 @@ struct TrainingRecord: Codable, Sendable {
     var options: TrainingOptions
 }
 
+/// The part of a `TrainingRecord` that resuming needs; read on its own so that checkpoints written before an
+/// option was added still resume.
+private struct StoredProgress: Decodable {
+    var progress: TrainingProgress
+}
+
 /// The network (and, when resuming, progress) a run starts from instead of a fresh initialisation.
 struct StartingPoint {
     var network: UNet
@@ -40,7 +46,7 @@ struct StartingPoint {
             }
             let file = try ModelFile.read(from: checkpoint)
             let model = try model(from: file, path: checkpoint.path, options: options)
-            let record = try file.metadata(TrainingRecord.self, forKey: ModelFile.trainingKey)
+            let record = try file.metadata(StoredProgress.self, forKey: ModelFile.trainingKey)
             return StartingPoint(network: model.network, info: model.info, progress: record?.progress)
         }
         guard let initialModel else { return nil }

@@ -9,11 +9,13 @@ public struct TrainingSample: Sendable {
     public let target: [Float]
     /// Per-pixel loss weights; 0 leaves a pixel out of the loss.
     public let weights: [Float]
-    /// Pixels whose target is not background, for foreground-biased patch sampling.
+    /// Pixels patches are preferably centred on: by default those whose target is not background; for
+    /// scribbles, the scribbled pixels.
     let foreground: [Int32]
 
+    /// - Parameter focus: the pixels to centre patches on (default: non-background targets).
     /// - Throws: `TrainingError.mismatchedSample` when target or weights do not cover the image's pixels.
-    public init(stem: String, image: Image, target: [Float], weights: [Float]) throws {
+    public init(stem: String, image: Image, target: [Float], weights: [Float], focus: [Int32]? = nil) throws {
         let count = image.planeCount
         guard target.count == count, weights.count == count else {
             throw TrainingError.mismatchedSample(
@@ -24,7 +26,7 @@ public struct TrainingSample: Sendable {
         self.image = image
         self.target = target
         self.weights = weights
-        foreground = target.indices.compactMap { target[$0] != 0 ? Int32($0) : nil }
+        foreground = focus ?? target.indices.compactMap { target[$0] != 0 ? Int32($0) : nil }
     }
 
     /// `(D, H, W)`, with D = 1 for 2D images.

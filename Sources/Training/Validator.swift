@@ -8,11 +8,18 @@ struct Validator {
     let samples: [ValidationSample]
 
     /// Name of the score that selects the best model.
-    var scoreName: String { task == .classes ? "mean_iou" : "ap50" }
+    var scoreName: String {
+        switch task {
+        case .classes: "mean_iou"
+        case .scribbles: "scribble_likelihood"
+        case .instances, .binary, .edges: "ap50"
+        }
+    }
 
     /// Scores by name and the selection score (nil without samples).
     func score(_ model: SegmentationModel) throws -> (values: [String: Double], score: Double?) {
         guard !samples.isEmpty else { return ([:], nil) }
+        if task == .scribbles { return try scoreScribbles(model) }
         let predictor = try model.predictor()
         let decoder = InstanceDecoder(task: task, options: model.info.instances)
         if task == .classes {

@@ -75,7 +75,7 @@ struct EvaluateCommandTests {
         let (w, ballVolume) = try Self.makeDataset()
         defer { w.remove() }
         let command = try EvaluateCommand.parse(["--pred", w.pred.path, "--truth", w.truth.path, "--json"])
-        let (dataset, warnings) = try command.evaluate()
+        let (dataset, _, warnings) = try command.evaluate()
         #expect(warnings.count == 1)
         #expect(warnings.first?.contains("'d.tif'") == true)
         let text = command.render(dataset, warnings: warnings)
@@ -110,7 +110,7 @@ struct EvaluateCommandTests {
         let (w, _) = try Self.makeDataset()
         defer { w.remove() }
         let command = try EvaluateCommand.parse(["--pred", w.pred.path, "--truth", w.truth.path])
-        let (dataset, warnings) = try command.evaluate()
+        let (dataset, _, warnings) = try command.evaluate()
         let lines = command.render(dataset, warnings: warnings).split(separator: "\n").map(String.init)
         #expect(lines.first == "Scored 3 images: 5 true objects, 5 predicted objects (counts pooled over images).")
         #expect(lines.contains("  AP@0.50               0.6667"))

@@ -34,7 +34,7 @@ struct TrainPredictCommandTests {
         #expect(probabilities.shape == [3, 256, 256])
 
         let evaluate = try EvaluateCommand.parse(["--pred", out.path, "--truth", Fixtures.url("dsb/heldout/labels").path])
-        let (dataset, warnings) = try evaluate.evaluate()
+        let (dataset, _, warnings) = try evaluate.evaluate()
         #expect(warnings.isEmpty)
         #expect(dataset.images.count == 1 && dataset.trueCount == 99)
     }

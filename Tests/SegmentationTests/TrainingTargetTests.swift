@@ -60,6 +60,42 @@ import Testing
             ])
     }
 
+    /// Cells 1 (columns 0-4) and 2 (columns 5-9) touch along a vertical line; cell 3 lies three rows away.
+    static let touching: LabelImage = {
+        var labels = [UInt32](repeating: 0, count: 5 * 10)
+        for y in 0...1 {
+            for x in 0...4 { labels[y * 10 + x] = 1 }
+            for x in 5...9 { labels[y * 10 + x] = 2 }
+        }
+        labels[4 * 10 + 8] = 3
+        labels[4 * 10 + 9] = 3
+        return try! LabelImage(shape: [5, 10], labels: labels)
+    }()
+
+    @Test func contactZonesReachWidthPixelsIntoEachTouchingCell() {
+        let contactRow: [UInt8] = [0, 0, 0, 1, 1, 1, 1, 0, 0, 0]
+        let zeros = [UInt8](repeating: 0, count: 10)
+        #expect(Self.touching.contactZones(width: 2) == contactRow + contactRow + zeros + zeros + zeros)
+        #expect(Self.touching.contactZones(width: 0) == [UInt8](repeating: 0, count: 50))
+    }
+
+    @Test func contactZonesScaleTheirZReachBySpacing() throws {
+        let column = try LabelImage(shape: [5, 1, 1], labels: [1, 1, 2, 2, 2])
+        #expect(column.contactZones(width: 2) == [1, 1, 1, 1, 0])
+        var anisotropic = column
+        anisotropic.spacing = Spacing(x: 1, y: 1, z: 2, unit: "micron")
+        #expect(anisotropic.contactZones(width: 2) == [0, 1, 1, 0, 0])
+    }
+
+    @Test func contactWidthWidensTheBoundaryOnlyBetweenCells() {
+        let classes = Self.touching.interiorBoundaryClasses(contactWidth: 2)
+        // Row 0: the contact zone (columns 3-6) is boundary, not just the outline (columns 4-5); row 1 borders
+        // the background, so all of it is outline anyway.
+        #expect(Array(classes[0..<10]) == [1, 1, 1, 2, 2, 2, 2, 1, 1, 1])
+        #expect(Array(classes[10..<20]) == [2, 2, 2, 2, 2, 2, 2, 2, 2, 2])
+        #expect(Array(Self.touching.interiorBoundaryClasses()[0..<10]) == [1, 1, 1, 1, 2, 2, 1, 1, 1, 1])
+    }
+
     /// Two 8x4 squares, columns 1-4 and 10-13 of a 12x16 image (64 of 192 pixels foreground: w_c = 0.75 on
     /// background, 1.5 on cells). Pixels (5, 7) and (5, 6) have d1 + d2 = 6.
     static let squares: LabelImage = {
