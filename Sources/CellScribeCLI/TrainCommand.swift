@@ -62,6 +62,10 @@ struct TrainCommand: ParsableCommand {
     var reconstructionWeight: Float = 0.1
     @Flag(help: "Scribbles: reconstruct patches without blind spots (an ablation; the default corrupts 85%).")
     var noBlindSpot = false
+    @Option(help: ArgumentHelp(
+        "Checkpoint ensemble: split the run into n cycles (Adam and the cosine restart each), keep each cycle's best.",
+        valueName: "n"))
+    var ensemble: Int = 1
     @Option(help: ArgumentHelp("Voxel size Z,Y,X (or Y,X) for distances, overriding the files' spacing.", valueName: "list"))
     var spacing: NumbersArgument?
     @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation = false
@@ -123,6 +127,7 @@ struct TrainCommand: ParsableCommand {
         options.contactWidth = contactWidth
         options.reconstructionWeight = reconstructionWeight
         if noBlindSpot { options.blindSpot.probability = 0 }
+        options.ensembleSize = ensemble
         if noAugmentation { options.augmentation = .none }
         options.seed = seed
         return options

@@ -34,6 +34,9 @@ final class TrainingDisplay {
         case .epoch(let report):
             finishLine()
             write(Self.describe(report) + "\n")
+        case .cycle(let epoch, let members):
+            finishLine()
+            write("ensemble cycle ended after epoch \(epoch): \(members) network\(members == 1 ? "" : "s") kept\n")
         case .finished(let summary):
             finishLine()
             write(Self.describe(summary) + "\n")

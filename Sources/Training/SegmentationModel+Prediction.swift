@@ -41,9 +41,8 @@ extension SegmentationModel {
             variance = passes.variance
             entropy = Self.binaryEntropy(ofForeground: probabilities, pixels: prepared.planeCount)
         } else {
-            probabilities = try flipAveraging
-                ? predictor.flipAveragedProbabilities(of: prepared, monteCarloSamples: monteCarloSamples)
-                : predictor.probabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+            probabilities = try self.probabilities(
+                of: prepared, predictor: predictor, monteCarloSamples: monteCarloSamples, flipAveraging: flipAveraging)
         }
         let decoder = InstanceDecoder(task: info.task, options: instances ?? info.instances)
         var labels = try decoder.labels(from: probabilities, shape: prepared.spatialShape)
@@ -51,20 +50,45 @@ extension SegmentationModel {
         return Segmentation(probabilities: probabilities, labels: labels, variance: variance, entropy: entropy)
     }
 
-    /// Mean and variance of the class probabilities over the Monte Carlo passes (one plain pass when
-    /// `samples` is 0), each pass flip-averaged when asked.
+    /// Class probabilities of a prepared image, averaged over the ensemble's networks (each with
+    /// `predictor`'s tiling), their Monte Carlo passes and, with `flipAveraging`, the four mirror images.
+    public func probabilities(
+        of prepared: Image, predictor: TiledPredictor, monteCarloSamples: Int = 0, flipAveraging: Bool = false
+    ) throws -> [Float] {
+        var sum: [Float] = []
+        for member in try predictors(like: predictor) {
+            let p = try flipAveraging
+                ? member.flipAveragedProbabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+                : member.probabilities(of: prepared, monteCarloSamples: monteCarloSamples)
+            if sum.isEmpty { sum = p } else { for i in p.indices { sum[i] += p[i] } }
+        }
+        let scale = 1 / Float(networks.count)
+        return sum.map { $0 * scale }
+    }
+
+    /// `predictor` and one predictor per ensemble member with the same head and tiling.
+    func predictors(like predictor: TiledPredictor) throws -> [TiledPredictor] {
+        try [predictor] + members.map {
+            try TiledPredictor(
+                network: $0, head: predictor.head, tileShape: predictor.tileShape, overlap: predictor.overlap,
+                batchSize: predictor.batchSize)
+        }
+    }
+
+    /// Mean and variance of the class probabilities over the ensemble's networks × Monte Carlo passes (one
+    /// plain pass each when `samples` is 0), each pass flip-averaged when asked.
     private func uncertainPasses(
         _ prepared: Image, predictor: TiledPredictor, samples: Int, flipAveraging: Bool
     ) throws -> (mean: [Float], variance: [Float]) {
         var sum: [Float] = []
         var squares: [Float] = []
-        let passes = max(samples, 1)
-        for pass in 0..<passes {
+        let runs = try predictors(like: predictor).flatMap { member in (0..<max(samples, 1)).map { (member, $0) } }
+        for (member, pass) in runs {
             let dropout = samples > 0 ? 1 : 0
             let seed = UInt64(pass) &* 0x9E37_79B9
             let p = try flipAveraging
-                ? predictor.flipAveragedProbabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
-                : predictor.probabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
+                ? member.flipAveragedProbabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
+                : member.probabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
             if sum.isEmpty {
                 sum = p
                 squares = p.map { $0 * $0 }
@@ -75,7 +99,7 @@ extension SegmentationModel {
                 }
             }
         }
-        let scale = 1 / Float(passes)
+        let scale = 1 / Float(runs.count)
         let mean = sum.map { $0 * scale }
         let variance = mean.indices.map { max(0, squares[$0] * scale - mean[$0] * mean[$0]) }
         return (mean, variance)

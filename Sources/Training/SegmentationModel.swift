@@ -29,35 +29,66 @@ public struct SegmentationModelInfo: Codable, Sendable, Equatable {
 }
 
 /// A trained network with its `SegmentationModelInfo`, stored as one safetensors file (metadata keys
-/// `architecture`, `segmentation`, `training`).
+/// `architecture`, `segmentation`, `training`). A checkpoint ensemble keeps further networks of the same
+/// architecture (`members`), stored as tensors named `ensemble.<k>.<name>` with metadata `ensemble_members`;
+/// prediction averages them all.
 public final class SegmentationModel {
     public static let infoKey = "segmentation"
+    static let membersKey = "ensemble_members"
     public let network: UNet
+    /// Further networks averaged with `network` (a checkpoint ensemble); empty for a single model.
+    public var members: [UNet]
     public var info: SegmentationModelInfo
 
-    public init(network: UNet, info: SegmentationModelInfo) {
+    public init(network: UNet, info: SegmentationModelInfo, members: [UNet] = []) {
         self.network = network
         self.info = info
+        self.members = members
     }
+
+    /// `network` followed by `members`.
+    public var networks: [UNet] { [network] + members }
+
+    /// Tensor-name prefix of ensemble member `k`.
+    static func memberPrefix(_ k: Int) -> String { "ensemble.\(k)." }
 
     /// Reads a model written by `write(to:training:)`.
     ///
     /// - Throws: `TrainingError.incompatibleModel` when the file lacks segmentation metadata; the engine's
     ///   errors for unreadable files or weights that do not fit the architecture.
     public convenience init(contentsOf url: URL) throws {
-        let file = try ModelFile.read(from: url)
-        guard let info = try file.metadata(SegmentationModelInfo.self, forKey: Self.infoKey) else {
-            throw TrainingError.incompatibleModel(
-                source: url.path,
-                reason: "it has no '\(Self.infoKey)' metadata; it is not a model `cellscribe train` wrote")
-        }
-        self.init(network: try UNet(file: file), info: info)
+        try self.init(file: try ModelFile.read(from: url), source: url.path)
     }
 
-    /// Writes weights, architecture, this info and `training` (any record of how it was trained) atomically.
+    /// The model in a read file (see `init(contentsOf:)`); `source` names it in errors.
+    convenience init(file: ModelFile, source: String) throws {
+        guard let info = try file.metadata(SegmentationModelInfo.self, forKey: Self.infoKey) else {
+            throw TrainingError.incompatibleModel(
+                source: source, reason: "it has no '\(Self.infoKey)' metadata; it is not a model `cellscribe train` wrote")
+        }
+        let count = Int(file.metadata[Self.membersKey] ?? "0") ?? 0
+        var primary = file
+        primary.tensors = file.tensors.filter { !$0.key.hasPrefix("ensemble.") }
+        let members = try (0..<count).map { k in
+            let prefix = Self.memberPrefix(k)
+            var member = file
+            member.tensors = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
+                name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
+            })
+            return try UNet(file: member)
+        }
+        self.init(network: try UNet(file: primary), info: info, members: members)
+    }
+
+    /// Writes weights (members' too), architecture, this info and `training` (any record of how it was trained)
+    /// atomically.
     public func write(to url: URL, training: (any Encodable)? = nil) throws {
         var file = try network.modelFile(training: training)
         try file.setMetadata(info, forKey: Self.infoKey)
+        for (k, member) in members.enumerated() {
+            for (name, tensor) in try member.modelFile().tensors { file.tensors[Self.memberPrefix(k) + name] = tensor }
+        }
+        if !members.isEmpty { file.metadata[Self.membersKey] = "\(members.count)" }
         try file.write(to: url)
     }
 

@@ -57,8 +57,8 @@ public final class Trainer {
             dropout: options.dropout, upsampling: options.upsampling,
             normalization: options.normalization)
         let network = try startingPoint?.network ?? UNet(configuration, seed: options.seed)
-        let model = SegmentationModel(network: network, info: info)
-        let optimizer = try AdamW(
+        let model = SegmentationModel(network: network, info: info, members: startingPoint?.members ?? [])
+        var optimizer = try AdamW(
             parameters: network.namedParameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
         var progress = startingPoint?.progress ?? TrainingProgress()
         if options.schedule == .plateau, progress.plateau == nil {
@@ -125,10 +125,15 @@ public final class Trainer {
             progress.epoch = epoch
             if stopReason == nil, let epochs = options.epochs, epoch >= epochs { stopReason = "epochs" }
             let scores = try validator.score(model)
+            // With a checkpoint ensemble the best is sought within each cycle (scored with the finished members).
+            let reference = options.ensembleSize > 1 ? progress.cycleBestScore : progress.bestScore
             let isBest: Bool
-            if let best = progress.bestScore { isBest = scores.score.map { $0 > best } ?? false } else { isBest = true }
+            if let best = reference { isBest = scores.score.map { $0 > best } ?? false } else { isBest = true }
             if isBest || validator.samples.isEmpty {
-                progress.bestScore = scores.score
+                progress.cycleBestScore = scores.score
+                if progress.bestScore.map({ best in scores.score.map { $0 > best } ?? false }) ?? true {
+                    progress.bestScore = scores.score
+                }
                 progress.bestEpoch = epoch
                 try model.write(to: output, training: progress.record(options: options))
             }
@@ -140,6 +145,19 @@ public final class Trainer {
                 etaSeconds: eta(progress: progress, elapsed: elapsed(), stepsPerEpoch: stepsPerEpoch))))
             let plateauMetric = scores.score.map { 1 - $0 } ?? lossSum / Double(max(steps, 1))
             try progress.plateau?.step(metric: Float(plateauMetric))
+            let cycle = cycleIndex(progress: progress, elapsed: elapsed(), stepsPerEpoch: stepsPerEpoch)
+            if stopReason == nil, cycle > (progress.cycle ?? 0) {
+                // The cycle's best (in `output`) joins the members; Adam restarts on fresh patches.
+                let finished = try SegmentationModel(contentsOf: output)
+                model.members = finished.networks.dropFirst() + [finished.network]
+                try SegmentationModel(network: model.members.last!, info: info, members: model.members.dropLast())
+                    .write(to: output, training: progress.record(options: options))
+                progress.cycle = cycle
+                progress.cycleBestScore = nil
+                optimizer = try AdamW(
+                    parameters: network.namedParameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
+                events(.cycle(epoch: epoch, members: model.members.count))
+            }
             if epoch % options.checkpointEvery == 0 || stopReason != nil {
                 try model.write(to: checkpointURL, training: progress.record(options: options))
                 try optimizer.state().write(to: optimizerURL)
@@ -172,16 +190,30 @@ public final class Trainer {
         return min(400, max(20, (pixels + perStep - 1) / perStep))
     }
 
-    /// The rate for the next step under `options.schedule`.
+    /// How far the run is, 0...1: by the time budget or the epochs, whichever is further.
+    func runFraction(progress: TrainingProgress, elapsed: Double, stepsPerEpoch: Int) -> Double {
+        var fraction = 0.0
+        if let budget = options.timeBudgetSeconds { fraction = max(fraction, elapsed / budget) }
+        if let epochs = options.epochs { fraction = max(fraction, Double(progress.steps) / Double(epochs * stepsPerEpoch)) }
+        return min(1, fraction)
+    }
+
+    /// The checkpoint-ensemble cycle a point of the run belongs to: the run split into `ensembleSize` equal parts.
+    func cycleIndex(progress: TrainingProgress, elapsed: Double, stepsPerEpoch: Int) -> Int {
+        let fraction = runFraction(progress: progress, elapsed: elapsed, stepsPerEpoch: stepsPerEpoch)
+        return min(options.ensembleSize - 1, Int(fraction * Double(options.ensembleSize)))
+    }
+
+    /// The rate for the next step under `options.schedule`; a cosine restarts with each ensemble cycle.
     func learningRate(progress: TrainingProgress, elapsed: Double, stepsPerEpoch: Int) -> Float {
         switch options.schedule {
         case .constant: return options.learningRate
         case .plateau: return progress.plateau?.learningRate ?? options.learningRate
         case .cosine:
-            var fraction = 0.0
-            if let budget = options.timeBudgetSeconds { fraction = max(fraction, elapsed / budget) }
-            if let epochs = options.epochs { fraction = max(fraction, Double(progress.steps) / Double(epochs * stepsPerEpoch)) }
-            let cosine = 0.5 * (1 + Foundation.cos(Double.pi * min(1, fraction)))
+            let cycles = Double(options.ensembleSize)
+            let fraction = runFraction(progress: progress, elapsed: elapsed, stepsPerEpoch: stepsPerEpoch) * cycles
+            let withinCycle = min(1, max(0, fraction - Double(progress.cycle ?? 0)))
+            let cosine = 0.5 * (1 + Foundation.cos(Double.pi * withinCycle))
             return options.learningRate * Float(0.01 + 0.99 * cosine)
         }
     }

@@ -7,6 +7,8 @@ public enum TrainingEvent: Sendable {
     case step(TrainingStep)
     case epoch(EpochReport)
     case checkpoint(path: String, epoch: Int)
+    /// A checkpoint-ensemble cycle ended after `epoch`; the model now holds `members` finished networks.
+    case cycle(epoch: Int, members: Int)
     case finished(TrainingSummary)
 
     /// One JSON object on one line, with the kind under "event".
@@ -21,6 +23,8 @@ public enum TrainingEvent: Sendable {
         case .epoch(let value): (kind, payload) = ("epoch", try encoder.encode(value))
         case .checkpoint(let path, let epoch):
             (kind, payload) = ("checkpoint", try encoder.encode(["path": path, "epoch": "\(epoch)"]))
+        case .cycle(let epoch, let members):
+            (kind, payload) = ("cycle", try encoder.encode(["epoch": epoch, "members": members]))
         case .finished(let value): (kind, payload) = ("finished", try encoder.encode(value))
         }
         let body = String(decoding: payload, as: UTF8.self)

@@ -40,6 +40,9 @@ public struct TrainingOptions: Codable, Sendable {
     /// At most this many validation images are scored each epoch (a fixed subset; the rest are kept out of
     /// training all the same).
     public var validationImageLimit: Int = 24
+    /// Checkpoint ensemble (ImPartial): the run is split into this many equal cycles; each restarts Adam and the
+    /// cosine schedule, its best checkpoint is kept, and prediction averages the kept networks. 1 = one model.
+    public var ensembleSize: Int = 1
     /// Write a resumable checkpoint every this many epochs.
     public var checkpointEvery: Int = 1
     public var schedule: LearningRateScheduleKind = .cosine
@@ -108,6 +111,7 @@ public struct TrainingOptions: Codable, Sendable {
         guard (0...1).contains(foregroundFraction) else {
             throw fail("foreground fraction", foregroundFraction, "use a fraction in [0, 1]")
         }
+        guard (1...10).contains(ensembleSize) else { throw fail("--ensemble", ensembleSize, "use 1 to 10 networks") }
         guard (0...16).contains(contactWidth) else {
             throw fail("--contact-width", contactWidth, "use 0 to 16 pixels")
         }

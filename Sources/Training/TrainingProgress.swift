@@ -9,6 +9,9 @@ struct TrainingProgress: Codable, Sendable {
     var elapsedSeconds = 0.0
     var bestScore: Double?
     var bestEpoch: Int?
+    /// Checkpoint ensembles: the cycle under way (0-based) and the best score within it.
+    var cycle: Int?
+    var cycleBestScore: Double?
     /// The reduce-on-plateau state (only with `--schedule plateau`), fed 1 − score (or the training loss
     /// without validation images) so that lower is better.
     var plateau: ReduceOnPlateauSchedule?
@@ -34,6 +37,8 @@ struct StartingPoint {
     var network: UNet
     var info: SegmentationModelInfo
     var progress: TrainingProgress?
+    /// Resuming a checkpoint ensemble: the members of the cycles already finished.
+    var members: [UNet] = []
 
     /// The checkpoint to resume (when given and present), else the model to fine-tune, else nil.
     ///
@@ -47,7 +52,7 @@ struct StartingPoint {
             let file = try ModelFile.read(from: checkpoint)
             let model = try model(from: file, path: checkpoint.path, options: options)
             let record = try file.metadata(StoredProgress.self, forKey: ModelFile.trainingKey)
-            return StartingPoint(network: model.network, info: model.info, progress: record?.progress)
+            return StartingPoint(network: model.network, info: model.info, progress: record?.progress, members: model.members)
         }
         guard let initialModel else { return nil }
         let model = try model(from: try ModelFile.read(from: initialModel), path: initialModel.path, options: options)
@@ -55,10 +60,8 @@ struct StartingPoint {
     }
 
     private static func model(from file: ModelFile, path: String, options: TrainingOptions) throws -> SegmentationModel {
-        guard let info = try file.metadata(SegmentationModelInfo.self, forKey: SegmentationModel.infoKey) else {
-            throw TrainingError.incompatibleModel(source: path, reason: "it is not a segmentation model `cellscribe train` wrote")
-        }
-        let network = try UNet(file: file)
+        let model = try SegmentationModel(file: file, source: path)
+        let (info, network) = (model.info, model.network)
         guard info.task == options.task else {
             throw TrainingError.incompatibleModel(
                 source: path, reason: "it was trained for --task \(info.task.rawValue), not \(options.task.rawValue)")
@@ -67,6 +70,6 @@ struct StartingPoint {
             throw TrainingError.incompatibleModel(
                 source: path, reason: "it is a \(network.configuration.dimensions)D network; --dims is \(options.dimensions)")
         }
-        return SegmentationModel(network: network, info: info)
+        return model
     }
 }

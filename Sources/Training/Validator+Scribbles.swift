@@ -19,7 +19,7 @@ extension Validator {
             trueClassProbability: Array(repeating: [], count: classes), foregroundProbability: ([], []),
             correct: Array(repeating: 0, count: classes))
         for sample in samples {
-            let probabilities = try predictor.probabilities(of: sample.image)
+            let probabilities = try model.probabilities(of: sample.image, predictor: predictor)
             let pixels = sample.labels.labels.count
             for (pixel, value) in sample.labels.labels.enumerated() where value != 0 {
                 let truth = value == UInt32(ScribbleMap.background) ? 0 : Int(value)

@@ -20,7 +20,7 @@ extension Validator {
         }
         guard task == .instances || task == .binary else { return nil }
         let predictor = try model.predictor()
-        let probabilities = try samples.map { try predictor.probabilities(of: $0.image) }
+        let probabilities = try samples.map { try model.probabilities(of: $0.image, predictor: predictor) }
         let truths = try samples.map { try Self.instances($0.labels) }
         let levels: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
         let seeds: [Float] = task == .instances ? [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95] : [model.info.instances.seedThreshold]

@@ -26,7 +26,7 @@ struct Validator {
             var confusion = ConfusionMatrix()
             for sample in samples {
                 let predicted = try decoder.labels(
-                    from: try predictor.probabilities(of: sample.image), shape: sample.labels.shape)
+                    from: try model.probabilities(of: sample.image, predictor: predictor), shape: sample.labels.shape)
                 confusion.merge(try ConfusionMatrix(predicted: predicted, truth: sample.labels, mapping: .classes))
             }
             let meanIoU = confusion.meanIoU(excludingBackground: true)
@@ -34,7 +34,8 @@ struct Validator {
         }
         var evaluation = try DatasetEvaluation()
         for sample in samples {
-            let predicted = try decoder.labels(from: try predictor.probabilities(of: sample.image), shape: sample.labels.shape)
+            let probabilities = try model.probabilities(of: sample.image, predictor: predictor)
+            let predicted = try decoder.labels(from: probabilities, shape: sample.labels.shape)
             evaluation.add(try ImageEvaluation(name: sample.stem, predicted: predicted, truth: try Self.instances(sample.labels)))
         }
         let summary = evaluation.summary

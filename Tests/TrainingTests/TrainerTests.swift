@@ -82,6 +82,33 @@ struct TrainerTests {
         #expect(second.epochs == 2 && second.steps == 6)
     }
 
+    @Test("a checkpoint ensemble keeps each cycle's best network and predicts with their mean")
+    func checkpointEnsembleAveragesItsCycles() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("model.safetensors")
+        var options = Self.smallOptions(epochs: 4, steps: 3)
+        options.ensembleSize = 2
+        var cycles: [Int] = []
+        try Trainer(options: options, dataset: Self.trainingSet, output: output).run { event in
+            if case .cycle(let epoch, _) = event { cycles.append(epoch) }
+        }
+        #expect(cycles == [2])
+        let model = try SegmentationModel(contentsOf: output)
+        #expect(model.members.count == 1)
+        let first = try model.network.namedState.first!.tensor.values()
+        #expect(try model.members[0].namedState.first!.tensor.values() != first)
+
+        let image = try model.info.input.prepare(
+            try ImageFormats.readImage(Fixtures.url("dsb/heldout/images/9586e48a.png")), source: "held-out")
+        let predictor = try model.predictor()
+        let ensemble = try model.probabilities(of: image, predictor: predictor)
+        let parts = try model.predictors(like: predictor).map { try $0.probabilities(of: image) }
+        for i in stride(from: 0, to: ensemble.count, by: 97) {
+            #expect(abs(ensemble[i] - (parts[0][i] + parts[1][i]) / 2) < 1e-5)
+        }
+    }
+
     @Test("fine-tuning refuses a model trained for another task")
     func fineTuningChecksTheTask() throws {
         let folder = try temporaryFolder()
