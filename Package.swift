@@ -9,6 +9,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // C shims over libtiff, libpng and zlib: error capture, in-memory I/O, and libpng's setjmp
@@ -34,21 +39,42 @@ let package = Package(
         // seeds, region merging, labels-to-edges, U-Net weight maps.
         .target(name: "Segmentation", dependencies: ["Imaging"]),
         // The field's metrics: pixel accuracy, IoU/Dice, instance matching (AP, F1, PQ, AJI), reports and plots.
-        .target(name: "Metrics", dependencies: ["Imaging"]),
+        .target(name: "Evaluation", dependencies: ["Imaging"]),
         // Sparse annotations: scribble maps, their files, and scribbles generated from ground truth.
         .target(name: "Scribbles", dependencies: ["Imaging", "ImageFormats", "Segmentation", "Tensors"]),
         // Supervised training and prediction: datasets, targets, patches and augmentation, the trainer, tiled
         // prediction, instances from probabilities.
         .target(
             name: "Training",
-            dependencies: ["Imaging", "ImageFormats", "Metrics", "Networks", "Scribbles", "Segmentation", "Tensors"]
+            dependencies: ["Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Segmentation", "Tensors"]
+        ),
+        // What the server keeps: projects, images, scribble versions, models and the durable job queue behind
+        // repository protocols (SQLite through GRDB), and checksummed files in the data folder.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "Imaging", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The interactive server (Hummingbird): JSON API, uploads, renditions, training jobs with live events,
+        // inference at any time, active learning.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Imaging", "ImageFormats", "Evaluation", "Scribbles", "Segmentation", "Storage", "Tensors", "Training",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")]
         ),
         // The command-line interface as a library so its formatting and help can be tested.
         .target(
             name: "CellScribeCLI",
             dependencies: [
-                "Imaging", "ImageFormats", "Metrics", "Networks", "Scribbles", "Segmentation", "Tensors", "Training",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Segmentation", "Server", "Tensors",
+                "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "cellscribe", dependencies: ["CellScribeCLI"]),
@@ -58,11 +84,18 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Imaging"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Imaging"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
         .testTarget(name: "ScribblesTests", dependencies: ["Scribbles", "Imaging", "ImageFormats"]),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Imaging", "ImageFormats", "Metrics", "Networks", "Scribbles", "Tensors"]),
+            dependencies: ["Training", "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Tensors"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Storage", "Imaging", "ImageFormats", "Scribbles",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libdnnl-dev libtiff-dev libpng-dev zlib1g-dev)
+APT_PACKAGES=(libdnnl-dev libtiff-dev libpng-dev zlib1g-dev libsqlite3-dev)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `cellscribe` command.
-public struct CellScribe: ParsableCommand {
+public struct CellScribe: AsyncParsableCommand {
     public static let version = "0.1.0"
     public static let configuration = CommandConfiguration(
         commandName: "cellscribe",
@@ -9,7 +9,7 @@ public struct CellScribe: ParsableCommand {
         version: version,
         subcommands: [
             InfoCommand.self, ScribblesCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, ServeCommand.self,
         ]
     )
     public init() {}

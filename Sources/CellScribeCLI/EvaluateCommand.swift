@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Metrics
+import Evaluation
 
 /// `cellscribe evaluate --pred DIR --truth DIR`: scores predicted label images against ground truth.
 struct EvaluateCommand: ParsableCommand {
@@ -70,7 +70,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         do {
             return EvaluationOptions(sizeBins: try SizeBins(edges: edges))
-        } catch let error as MetricsError {
+        } catch let error as EvaluationError {
             throw ValidationError("--size-bins '\(sizeBinEdges)': \(error)")
         }
     }
@@ -127,7 +127,7 @@ struct EvaluateCommand: ParsableCommand {
             do {
                 try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
             } catch {
-                throw MetricsError.writeFailed(
+                throw EvaluationError.writeFailed(
                     path: plots, reason: "the folder cannot be created (\(error.localizedDescription))")
             }
             try dataset.writePlots(toFolder: plots)

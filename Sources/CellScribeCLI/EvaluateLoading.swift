@@ -1,7 +1,7 @@
 import Foundation
 import ImageFormats
 import Imaging
-import Metrics
+import Evaluation
 
 /// Reads prediction/ground-truth pairs as instance label images, and their uncertainty maps.
 enum EvaluateLoading {
@@ -14,7 +14,7 @@ enum EvaluateLoading {
 
     /// Reads `pair`: both files as label images (ROI sets rasterised at the prediction's shape), binary masks
     /// split into connected components (noted), shapes checked.
-    /// Throws the reader's errors and `MetricsError.imageShapeMismatch`.
+    /// Throws the reader's errors and `EvaluationError.imageShapeMismatch`.
     static func load(_ pair: EvaluatePairing.Pair, limits: ReadLimits) throws -> LoadedPair {
         var notes: [String] = []
         let predicted = try instances(
@@ -23,7 +23,7 @@ enum EvaluateLoading {
         let truth = try instances(
             ImageFormats.readLabels(pair.truth, shape: truthShape, limits: limits), role: "ground truth", notes: &notes)
         guard predicted.shape == truth.shape else {
-            throw MetricsError.imageShapeMismatch(
+            throw EvaluationError.imageShapeMismatch(
                 image: pair.stem, predictionFile: pair.prediction.lastPathComponent, prediction: predicted.shape,
                 truthFile: pair.truth.lastPathComponent, truth: truth.shape)
         }
@@ -43,7 +43,7 @@ enum EvaluateLoading {
     /// Adds the pair's `<stem>_entropy` map (beside the prediction, any format) to `detection`, with a pixel
     /// counted wrong where prediction and truth disagree on foreground.
     ///
-    /// - Throws: `MetricsError.invalidArgument` when the map is missing or does not match the image.
+    /// - Throws: `EvaluationError.invalidArgument` when the map is missing or does not match the image.
     static func addUncertainty(
         _ pair: EvaluatePairing.Pair, loaded: LoadedPair, limits: ReadLimits, to detection: inout ErrorDetection
     ) throws {
@@ -52,7 +52,7 @@ enum EvaluateLoading {
         guard let name = candidates.sorted().first(where: {
             URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent == pair.stem + "_entropy"
         }) else {
-            throw MetricsError.invalidArgument(
+            throw EvaluationError.invalidArgument(
                 name: "--uncertainty", value: pair.stem,
                 reason: "there is no \(pair.stem)_entropy map in '\(folder.path)' (run `cellscribe predict --uncertainty`)")
         }

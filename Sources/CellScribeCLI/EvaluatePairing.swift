@@ -1,6 +1,6 @@
 import Foundation
 import ImageFormats
-import Metrics
+import Evaluation
 
 /// Which prediction goes with which ground truth: files are paired by stem (the name without its
 /// extension, and without `.ome` before `.tif`), so `a.tif` in the prediction folder matches `a.png` in the
@@ -25,7 +25,7 @@ struct EvaluatePairing: Equatable {
     /// Files without a partner, one sentence each (printed on stderr).
     var warnings: [String]
 
-    /// Pairs the files of two folders. Throws `MetricsError.missingFolder`, `duplicateStem`, or
+    /// Pairs the files of two folders. Throws `EvaluationError.missingFolder`, `duplicateStem`, or
     /// `noMatchingStems` (listing a few stems of each side).
     init(predictionFolder: String, truthFolder: String) throws {
         let predictions = try Self.filesByStem(in: predictionFolder, role: "prediction").filter { stem, _ in
@@ -34,7 +34,7 @@ struct EvaluatePairing: Equatable {
         let truths = try Self.filesByStem(in: truthFolder, role: "ground-truth")
         let common = Set(predictions.keys).intersection(truths.keys)
         guard !common.isEmpty else {
-            throw MetricsError.noMatchingStems(
+            throw EvaluationError.noMatchingStems(
                 predictionFolder: predictionFolder, predictionStems: predictions.keys.sorted(),
                 truthFolder: truthFolder, truthStems: truths.keys.sorted())
         }
@@ -53,7 +53,7 @@ struct EvaluatePairing: Equatable {
     static func filesByStem(in folder: String, role: String) throws -> [String: URL] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw MetricsError.missingFolder(role: role, path: folder)
+            throw EvaluationError.missingFolder(role: role, path: folder)
         }
         let url = URL(fileURLWithPath: folder, isDirectory: true)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -70,7 +70,7 @@ struct EvaluatePairing: Equatable {
         var result: [String: URL] = [:]
         for (stem, files) in byStem {
             guard files.count == 1 else {
-                throw MetricsError.duplicateStem(
+                throw EvaluationError.duplicateStem(
                     folder: folder, stem: stem, files: files.map(\.lastPathComponent).sorted())
             }
             result[stem] = files[0]

@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+import Evaluation
 
 /// The tables `cellscribe evaluate` prints without `--json`.
 enum EvaluateText {

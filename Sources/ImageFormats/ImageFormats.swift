@@ -70,46 +70,62 @@ public enum ImageFormats {
         _ image: Image, to url: URL, format: FileFormat? = nil, sampleType: ElementType? = nil
     ) throws {
         let chosen = format ?? FileFormat.fromExtension(of: url) ?? .tiff
-        let raster = try DecodedRaster(image: image, sampleType: sampleType ?? image.sourceType, format: chosen)
-        let data: Data
-        switch chosen {
-        case .tiff: data = try TIFFCodec.encode(raster, path: url.path)
-        case .png: data = try PNGCodec.encode(raster, path: url.path)
-        case .npy: data = NPYCodec.encode(raster.array)
+        try AtomicFile.write(try encode(image, format: chosen, sampleType: sampleType, path: url.path), to: url)
+    }
+
+    /// The bytes of `image` as a `format` file (for responses and uploads; `path` names it in errors).
+    public static func encode(
+        _ image: Image, format: FileFormat, sampleType: ElementType? = nil, path: String = "image"
+    ) throws -> Data {
+        let raster = try DecodedRaster(image: image, sampleType: sampleType ?? image.sourceType, format: format)
+        switch format {
+        case .tiff: return try TIFFCodec.encode(raster, path: path)
+        case .png: return try PNGCodec.encode(raster, path: path)
+        case .npy: return NPYCodec.encode(raster.array)
         case .npz:
-            data = try NPZCodec.encode(
-                [(ImPartialArrayName.image.rawValue, raster.array)], compress: true, path: url.path)
+            return try NPZCodec.encode([(ImPartialArrayName.image.rawValue, raster.array)], compress: true, path: path)
         case .imagejROIZip:
-            throw ImageFormatsError.unsupported(
-                source: url.path, format: .imagejROIZip, feature: "writing an intensity image as ROIs")
+            throw ImageFormatsError.unsupported(source: path, format: .imagejROIZip, feature: "writing an intensity image as ROIs")
         }
-        try AtomicFile.write(data, to: url)
     }
 
     /// Writes `labels` to `url` atomically: TIFF/PNG/NPY as uint16 when every label fits, else uint32;
     /// NPZ under the name `label`; ROI zip as one traced outline per instance.
     public static func write(_ labels: LabelImage, to url: URL, format: FileFormat? = nil) throws {
         let chosen = format ?? FileFormat.fromExtension(of: url) ?? .tiff
-        let data: Data
-        switch chosen {
-        case .imagejROIZip: data = try ROIZipCodec.encode(labels, path: url.path)
-        case .tiff: data = try TIFFCodec.encode(DecodedRaster(labels: labels, allow32Bit: true), path: url.path)
+        try AtomicFile.write(try encode(labels, format: chosen, path: url.path), to: url)
+    }
+
+    /// The bytes of `labels` as a `format` file (see `write(_:to:format:)`; `path` names it in errors).
+    public static func encode(_ labels: LabelImage, format: FileFormat, path: String = "labels") throws -> Data {
+        switch format {
+        case .imagejROIZip: return try ROIZipCodec.encode(labels, path: path)
+        case .tiff: return try TIFFCodec.encode(DecodedRaster(labels: labels, allow32Bit: true), path: path)
         case .png:
             guard !labels.isVolume else {
-                throw ImageFormatsError.unsupported(source: url.path, format: .png, feature: "3D label images")
+                throw ImageFormatsError.unsupported(source: path, format: .png, feature: "3D label images")
             }
             guard labels.maxLabel <= UInt32(UInt16.max) else {
                 throw ImageFormatsError.unsupported(
-                    source: url.path, format: .png, feature: "labels above 65535 (found \(labels.maxLabel)); use TIFF")
+                    source: path, format: .png, feature: "labels above 65535 (found \(labels.maxLabel)); use TIFF")
             }
-            data = try PNGCodec.encode(DecodedRaster(labels: labels, allow32Bit: false), path: url.path)
-        case .npy: data = NPYCodec.encode(DecodedRaster(labels: labels, allow32Bit: true).array)
+            return try PNGCodec.encode(DecodedRaster(labels: labels, allow32Bit: false), path: path)
+        case .npy: return NPYCodec.encode(DecodedRaster(labels: labels, allow32Bit: true).array)
         case .npz:
-            data = try NPZCodec.encode(
+            return try NPZCodec.encode(
                 [(ImPartialArrayName.label.rawValue, DecodedRaster(labels: labels, allow32Bit: true).array)],
-                compress: true, path: url.path)
+                compress: true, path: path)
         }
-        try AtomicFile.write(data, to: url)
+    }
+
+    /// The outline of each instance of a 2D label image along pixel edges (as ImageJ's wand traces it):
+    /// corner vertices at integer pixel-corner coordinates, ascending by label; each label's largest
+    /// 4-connected piece, holes not represented.
+    public static func outlines(of labels: LabelImage) throws -> [LabelOutline] {
+        guard !labels.isVolume else {
+            throw ImageFormatsError.unsupported(source: "labels", format: .imagejROIZip, feature: "outlines of 3D label images")
+        }
+        return ROITracer.outlines(of: labels).map { LabelOutline(label: $0.label, xs: $0.xs, ys: $0.ys) }
     }
 
     /// Writes named arrays as a compressed NPZ archive, atomically (ImPartial's `image`, `label`, `scribble`,
@@ -118,4 +134,11 @@ public enum ImageFormats {
         let data = try NPZCodec.encode(arrays.map { ($0.name, $0.array) }, compress: true, path: url.path)
         try AtomicFile.write(data, to: url)
     }
+}
+
+/// One instance's closed outline: vertices `(xs[i], ys[i])` at pixel corners, clockwise on screen.
+public struct LabelOutline: Sendable, Equatable, Codable {
+    public var label: UInt32
+    public var xs: [Int]
+    public var ys: [Int]
 }

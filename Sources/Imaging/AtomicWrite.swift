@@ -3,7 +3,7 @@ import Foundation
 /// Writes files so that readers see either the old content or the complete new content, never a partial
 /// file: data goes to a temporary file in the same folder, is flushed to disk, then renamed over the
 /// destination. Modules wrap it to throw their own error type (`ImageFormats.AtomicFile`,
-/// `Metrics.ReportFile`).
+/// `Evaluation.ReportFile`).
 public enum AtomicWrite {
     /// Writes `data` to `url` atomically.
     ///

@@ -65,6 +65,9 @@ public struct ScribbleMap: Sendable, Equatable {
     /// The largest foreground class present (0 when only background or nothing is scribbled).
     public var foregroundClassCount: Int { Int(values.lazy.filter { $0 != Self.background }.max() ?? 0) }
 
+    /// Pixels scribbled with any foreground class.
+    public var foregroundPixelCount: Int { values.lazy.filter { $0 != Self.unlabelled && $0 != Self.background }.count }
+
     /// Pixels holding `value`.
     public func count(of value: UInt8) -> Int { values.lazy.filter { $0 == value }.count }
 

@@ -30,12 +30,13 @@ public final class Trainer {
         url.deletingPathExtension().appendingPathExtension(suffix)
     }
 
-    /// Runs training until the epochs or the time budget are used up, reporting progress to `events`.
+    /// Runs training until the epochs or the time budget are used up, or `shouldStop` returns true (asked
+    /// after every step; the epoch then ends with validation and a checkpoint), reporting progress to `events`.
     ///
     /// - Returns: the summary also sent as the last event.
     /// - Throws: `TrainingError` for bad options, data or models; engine errors from the network.
     @discardableResult
-    public func run(events: (TrainingEvent) -> Void) throws -> TrainingSummary {
+    public func run(events: (TrainingEvent) -> Void, shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         let clock = ContinuousClock()
         let start = clock.now
         try options.validate()
@@ -119,6 +120,10 @@ public final class Trainer {
                     etaSeconds: eta(progress: progress, elapsed: elapsed(), stepsPerEpoch: stepsPerEpoch))))
                 if let budget = options.timeBudgetSeconds, elapsed() >= budget {
                     stopReason = "time budget"
+                    break
+                }
+                if shouldStop() {
+                    stopReason = "stopped"
                     break
                 }
             }

@@ -78,7 +78,7 @@ public struct TrainingSummary: Codable, Sendable {
     public var bestScore: Double?
     public var scoreName: String
     public var modelPath: String
-    /// Why training stopped: "epochs", "time budget".
+    /// Why training stopped: "epochs", "time budget", "stopped" (asked to).
     public var stopReason: String
     /// The instance thresholds chosen on the validation images (stored in the model), and their AP at 0.5.
     public var instanceOptions: InstanceOptions?

@@ -1,4 +1,4 @@
-import Metrics
+import Evaluation
 
 extension Validator {
     /// The instance options that score best on the validation images: the model's probabilities are computed

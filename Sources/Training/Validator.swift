@@ -1,5 +1,5 @@
 import Imaging
-import Metrics
+import Evaluation
 
 /// Scores a model on held-out images each epoch. Instance tasks are scored by instance matching (the selection
 /// score is AP at IoU 0.5), classes by mean IoU over the non-background classes.

@@ -1,3 +1,3 @@
 import CellScribeCLI
 
-CellScribe.main()
+await CellScribe.main()

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageFormats
 import Imaging
-import Metrics
+import Evaluation
 import Testing
 
 @testable import CellScribeCLI
@@ -150,7 +150,7 @@ struct EvaluateCommandTests {
         try w.write(box, w.truth, "y.png")
         let command = try EvaluateCommand.parse(["--pred", w.pred.path, "--truth", w.truth.path])
         #expect(
-            throws: MetricsError.noMatchingStems(
+            throws: EvaluationError.noMatchingStems(
                 predictionFolder: w.pred.path, predictionStems: ["x"], truthFolder: w.truth.path, truthStems: ["y"])
         ) { try command.evaluate() }
     }
@@ -178,13 +178,13 @@ struct EvaluateCommandTests {
         let w = try Workspace()
         defer { w.remove() }
         let missing = w.root.appendingPathComponent("nope").path
-        #expect(throws: MetricsError.missingFolder(role: "prediction", path: missing)) {
+        #expect(throws: EvaluationError.missingFolder(role: "prediction", path: missing)) {
             try EvaluateCommand.parse(["--pred", missing, "--truth", w.truth.path]).evaluate()
         }
         let box = try Self.boxes([8, 8], [(1, 1, 1, 3, 3)])
         try w.write(box, w.truth, "a.png")
         try w.write(box, w.truth, "a.tif")
-        #expect(throws: MetricsError.duplicateStem(folder: w.truth.path, stem: "a", files: ["a.png", "a.tif"])) {
+        #expect(throws: EvaluationError.duplicateStem(folder: w.truth.path, stem: "a", files: ["a.png", "a.tif"])) {
             try EvaluateCommand.parse(["--pred", w.pred.path, "--truth", w.truth.path]).evaluate()
         }
         #expect(throws: (any Error).self) {

@@ -1,7 +1,7 @@
 import Foundation
 import ImageFormats
 import Imaging
-import Metrics
+import Evaluation
 import Testing
 
 @testable import Training

@@ -1,0 +1,244 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Synchronization
+import Training
+
+/// Runs queued training jobs, at most `concurrentTrainings` at a time, each on its own thread (the trainer is
+/// synchronous; the engine parallelises inside each operation). At start-up, jobs a previous process left
+/// running are queued again and resume from their last checkpoint. On shutdown, running trainings stop at the
+/// next step after writing a checkpoint and stay `running` in the database, so the next start resumes them.
+final class JobRunner: Service, Sendable {
+    private struct State {
+        var running: Set<String> = []
+        var stopRequested: Set<String> = []
+        var shuttingDown = false
+    }
+
+    let store: any Store
+    let blobs: BlobStore
+    let events: EventHub
+    let inference: InferenceService
+    let concurrentTrainings: Int
+    let maxAttempts: Int
+    let logger: Logger
+    private let state = Mutex(State())
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+
+    init(
+        store: any Store, blobs: BlobStore, events: EventHub, inference: InferenceService, concurrentTrainings: Int,
+        maxAttempts: Int, logger: Logger
+    ) {
+        self.store = store
+        self.blobs = blobs
+        self.events = events
+        self.inference = inference
+        self.concurrentTrainings = concurrentTrainings
+        self.maxAttempts = maxAttempts
+        self.logger = logger
+        (wakeups, wakeup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    var runningCount: Int { state.withLock { $0.running.count } }
+
+    /// Looks for startable jobs now (after a job was queued or finished).
+    func wake() { wakeup.yield() }
+
+    func run() async throws {
+        let requeued = try await store.recoverInterrupted(maxAttempts: maxAttempts)
+        if !requeued.isEmpty { logger.notice("resuming \(requeued.count) interrupted training job(s): \(requeued.joined(separator: ", "))") }
+        wake()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for await _ in wakeups {
+                    while !state.withLock({ $0.shuttingDown }) {
+                        let job: JobRecord?
+                        do {
+                            job = try await store.claimNext(maxRunning: concurrentTrainings)
+                        } catch {
+                            logger.error("cannot claim the next training job: \(error)")
+                            job = nil
+                        }
+                        guard let job else { break }
+                        state.withLock { _ = $0.running.insert(job.id) }
+                        group.addTask { await self.execute(job) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.state.withLock { $0.shuttingDown = true }
+            self.wakeup.finish()
+        }
+    }
+
+    /// Asks a job to stop (a queued one stops at once; a running one after its current step).
+    func stop(_ jobID: String) async throws -> JobRecord {
+        let job = try await store.requestStop(jobID)
+        state.withLock { _ = $0.stopRequested.insert(jobID) }
+        if job.state == .stopped {
+            events.finish(jobID: jobID, event: "finished", data: (try? JobEvents.json(JobDTO(job))) ?? "{}")
+        }
+        return job
+    }
+
+    private func shouldStop(_ jobID: String) -> Bool {
+        state.withLock { $0.shuttingDown || $0.stopRequested.contains(jobID) }
+    }
+
+    private func execute(_ job: JobRecord) async {
+        defer {
+            state.withLock { state in
+                state.running.remove(job.id)
+                state.stopRequested.remove(job.id)
+            }
+            wake()
+        }
+        logger.info("training job \(job.id) started (attempt \(job.attempts))")
+        do {
+            let plan = try await TrainingPlan.prepare(job, store: store, blobs: blobs)
+            let outcome = try await train(plan)
+            if state.withLock({ $0.shuttingDown }) {
+                logger.notice("training job \(job.id) paused for shutdown; it resumes at the next start")
+                return
+            }
+            try await register(outcome, plan: plan)
+        } catch {
+            let message = (error as? ServerError)?.message ?? ServerError(mapping: error).message
+            logger.error("training job \(job.id) failed: \(message)")
+            try? await store.finish(job.id, state: .failed, modelID: nil, error: message)
+            if let failed = try? await store.job(job.id) {
+                events.finish(jobID: job.id, event: "finished", data: (try? JobEvents.json(JobDTO(failed))) ?? "{}")
+            }
+        }
+    }
+
+    /// Runs the trainer on its own thread, streaming its events.
+    private func train(_ plan: TrainingPlan) async throws -> TrainingOutcome {
+        let jobID = plan.job.id
+        let store = self.store
+        let recorder = ProgressRecorder()
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                let trainer = Trainer(
+                    options: plan.options, dataset: plan.entries, output: plan.outputURL, from: plan.startURL,
+                    resume: plan.resumes)
+                continuation.resume(with: Result {
+                    let summary = try trainer.run(
+                        events: { event in
+                            recorder.observe(event)
+                            guard let (kind, line) = JobEvents.encode(event) else { return }
+                            self.events.publish(jobID: jobID, event: kind, data: line)
+                            if case .epoch(let report) = event {
+                                Task { try? await store.recordProgress(of: jobID, progress: line) }
+                                self.sendPreviews(plan: plan, epoch: report.epoch)
+                            }
+                        },
+                        shouldStop: { self.shouldStop(jobID) })
+                    return TrainingOutcome(summary: summary, bestValidation: recorder.bestValidation)
+                })
+            }
+            thread.stackSize = 16 << 20
+            thread.name = "training \(jobID)"
+            thread.start()
+        }
+    }
+
+    /// Predicts the images subscribers are viewing with the best weights so far (on the training thread,
+    /// between epochs), and tells those subscribers.
+    private func sendPreviews(plan: TrainingPlan, epoch: Int) {
+        let every = plan.job.settings.previewEvery ?? JobSettings.defaultPreviewEvery
+        guard every > 0, epoch % every == 0, FileManager.default.fileExists(atPath: plan.outputURL.path) else { return }
+        let key = "job:\(plan.job.id)"
+        inference.forget(modelKey: key)
+        for imageID in events.previewImages(of: plan.job.id) {
+            guard let image = plan.images[imageID] else { continue }
+            do {
+                let result = try inference.predictNow(image: image, modelKey: key, modelPath: plan.outputPath, checksum: nil)
+                let preview = PreviewEvent(
+                    imageID: imageID, epoch: epoch, model: key, instances: result.labels.instanceCount,
+                    meanEntropy: result.meanEntropy, seconds: result.seconds)
+                events.publish(jobID: plan.job.id, event: "preview", data: try JobEvents.json(preview), imageID: imageID)
+            } catch {
+                logger.warning("preview of image \(imageID) for job \(plan.job.id) failed: \(error)")
+            }
+        }
+    }
+
+    /// Stores the trained model as the project's next version and closes the job.
+    private func register(_ outcome: TrainingOutcome, plan: TrainingPlan) async throws {
+        let job = plan.job
+        let stopped = outcome.summary.stopReason == "stopped"
+        guard FileManager.default.fileExists(atPath: plan.outputURL.path) else {
+            try await store.finish(job.id, state: stopped ? .stopped : .failed, modelID: nil, error: "no epoch finished, so no model was kept")
+            events.finish(jobID: job.id, event: "finished", data: (try JobEvents.json(JobDTO(try await store.job(job.id)))))
+            return
+        }
+        let modelID = StoreIDs.make()
+        let path = "projects/\(job.projectID)/models/\(modelID).safetensors"
+        let checksum = try blobs.importFile(plan.outputURL, to: path)
+        var metrics = outcome.bestValidation
+        if let tuned = outcome.summary.tunedScore { metrics["tuned_ap50"] = tuned }
+        metrics["epochs"] = Double(outcome.summary.epochs)
+        metrics["steps"] = Double(outcome.summary.steps)
+        metrics["training_seconds"] = outcome.summary.elapsedSeconds
+        let size = (try? FileManager.default.attributesOfItem(atPath: blobs.url(path).path)[.size] as? Int) ?? 0
+        let model = try await store.insertNextVersion(ModelRecord(
+            id: modelID, projectID: job.projectID, version: 0, parentID: job.parentModelID, jobID: job.id, path: path,
+            checksum: checksum, byteCount: size, metrics: metrics, settings: job.settings,
+            scribbleSnapshot: plan.snapshot))
+        try await store.finish(job.id, state: stopped ? .stopped : .finished, modelID: model.id, error: nil)
+        plan.removeCheckpoints(blobs: blobs)
+        logger.info("training job \(job.id) \(stopped ? "stopped" : "finished"): model \(model.id) (version \(model.version))")
+        events.finish(jobID: job.id, event: "finished", data: try JobEvents.json(JobDTO(try await store.job(job.id))))
+    }
+}
+
+/// What a finished trainer reports back.
+struct TrainingOutcome: Sendable {
+    var summary: TrainingSummary
+    /// Validation scores of the best epoch.
+    var bestValidation: [String: Double]
+}
+
+/// Keeps the validation scores of the best epoch seen (the trainer's events arrive on one thread).
+final class ProgressRecorder: @unchecked Sendable {
+    private(set) var bestValidation: [String: Double] = [:]
+
+    func observe(_ event: TrainingEvent) {
+        if case .epoch(let report) = event, report.isBest { bestValidation = report.validation }
+    }
+}
+
+struct PreviewEvent: Codable, Sendable {
+    var imageID: String
+    var epoch: Int
+    /// Fetch the maps with `?model=` this value.
+    var model: String
+    var instances: Int
+    var meanEntropy: Double
+    var seconds: Double
+}
+
+/// Job events as SSE payloads.
+enum JobEvents {
+    /// The SSE kind and JSON line of a trainer event; steps are sent (throttling is the client's choice).
+    static func encode(_ event: TrainingEvent) -> (String, String)? {
+        guard let line = try? event.jsonLine() else { return nil }
+        let kind: String
+        switch event {
+        case .started: kind = "started"
+        case .step: kind = "step"
+        case .epoch: kind = "epoch"
+        case .checkpoint: kind = "checkpoint"
+        case .cycle: kind = "cycle"
+        case .finished: kind = "summary"
+        }
+        return (kind, line)
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONBody.encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// How `cellscribe serve` runs.
+public struct ServerConfiguration: Sendable {
+    /// The data folder: the SQLite database `cellscribe.sqlite` and every stored file.
+    public var dataFolder: URL
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8000
+    /// Largest accepted upload (images, scribbles, models), bytes.
+    public var maxUploadBytes: Int = 1 << 30
+    /// Trainings that may run at the same time (on 2 cores, 1).
+    public var concurrentTrainings: Int = 1
+    /// A job interrupted by a restart is resumed at most this many times in all.
+    public var maxJobAttempts: Int = 3
+    /// Monte Carlo dropout passes for entropy maps.
+    public var uncertaintyPasses: Int = 8
+    /// Memory for cached predictions and decoded images, bytes.
+    public var cacheBytes: Int = 1 << 30
+
+    public init(dataFolder: URL) {
+        self.dataFolder = dataFolder
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Projects. Deleting a project deletes its images, models and jobs.
+public protocol ProjectRepository: Sendable {
+    func insert(_ project: ProjectRecord) async throws
+    func project(_ id: String) async throws -> ProjectRecord
+    func projects() async throws -> [ProjectRecord]
+    func deleteProject(_ id: String) async throws
+}
+
+/// Images of a project, their scribble versions and prediction summaries.
+public protocol ImageRepository: Sendable {
+    func insert(_ image: ImageRecord) async throws
+    func image(_ id: String) async throws -> ImageRecord
+    /// A project's images, oldest first.
+    func images(in projectID: String) async throws -> [ImageRecord]
+    func deleteImage(_ id: String) async throws
+    /// Records new scribbles (already written to `path`) if the stored version is still `expectedVersion`;
+    /// returns the updated image.
+    ///
+    /// - Throws: `StorageError.versionConflict` when someone saved scribbles since `expectedVersion`.
+    func updateScribbles(
+        of id: String, expectedVersion: Int, path: String, checksum: String, foreground: Int, background: Int
+    ) async throws -> ImageRecord
+    /// Records the latest prediction's model and mean entropy.
+    func updatePrediction(of id: String, modelID: String, meanEntropy: Double?) async throws
+}
+
+/// Model versions of a project.
+public protocol ModelRepository: Sendable {
+    /// Inserts `model` with the next version number of its project; returns it as stored.
+    func insertNextVersion(_ model: ModelRecord) async throws -> ModelRecord
+    func model(_ id: String) async throws -> ModelRecord
+    /// A project's models, newest first.
+    func models(in projectID: String) async throws -> [ModelRecord]
+}
+
+/// Training jobs as a durable queue. All the queue's rules live in its implementation's `claimNext`,
+/// `markInterrupted` and the state updates below.
+public protocol JobQueue: Sendable {
+    func enqueue(_ job: JobRecord) async throws
+    func job(_ id: String) async throws -> JobRecord
+    /// A project's jobs, newest first.
+    func jobs(in projectID: String) async throws -> [JobRecord]
+    /// Moves the oldest queued job to running when fewer than `maxRunning` run; nil when none can start.
+    func claimNext(maxRunning: Int) async throws -> JobRecord?
+    /// Stores the latest progress (JSON text) of a running job.
+    func recordProgress(of id: String, progress: String) async throws
+    /// Ends a running job in `state` (finished, failed or stopped).
+    func finish(_ id: String, state: JobRecord.State, modelID: String?, error: String?) async throws
+    /// Asks a job to stop: a queued job stops at once, a running one at its next training step.
+    func requestStop(_ id: String) async throws -> JobRecord
+    /// At start-up: jobs left running by a previous process become interrupted and are queued again
+    /// (up to `maxAttempts` starts; beyond that they fail). Returns the ids requeued.
+    func recoverInterrupted(maxAttempts: Int) async throws -> [String]
+}
+
+/// Everything the server stores, in one place.
+public typealias Store = ProjectRepository & ImageRepository & ModelRepository & JobQueue

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Why a storage operation failed. Descriptions are sentences a user (or the server's error mapping) can pass on.
+public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// No `kind` (project, image, model, job) has this id.
+    case notFound(kind: String, id: String)
+    /// A stored file no longer matches the checksum recorded when it was written.
+    case corruptBlob(path: String, expected: String, found: String)
+    /// A stored file is missing or cannot be read or written.
+    case unreadableBlob(path: String, reason: String)
+    /// The edit was based on an older version than the one stored (optimistic concurrency).
+    case versionConflict(kind: String, id: String, expected: String, current: String)
+    /// A value cannot be stored as given.
+    case invalid(String)
+    /// The database could not be opened or migrated.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let kind, let id): "no \(kind) with id '\(id)'"
+        case .corruptBlob(let path, let expected, let found):
+            "the stored file '\(path)' is corrupt: its SHA-256 is \(found.prefix(12))…, \(expected.prefix(12))… was recorded"
+        case .unreadableBlob(let path, let reason): "the stored file '\(path)' cannot be used: \(reason)"
+        case .versionConflict(let kind, let id, let expected, let current):
+            "the \(kind) of '\(id)' changed since version \(expected) (now \(current)); reload it and apply the edit again"
+        case .invalid(let reason): reason
+        case .database(let reason): "the database cannot be used: \(reason)"
+        }
+    }
+}
