@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libdnnl-dev libtiff-dev libpng-dev zlib1g-dev libsqlite3-dev)
+# Callers add what they need beyond the build (the tests: Python with venv for the contract test).
+read -r -a EXTRA <<< "${EXTRA_APT_PACKAGES:-}"
+APT_PACKAGES+=("${EXTRA[@]}")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Sets up CellScribe (system packages + build) and runs the whole test suite.
+# Sets up CellScribe (system packages + build) and runs the whole test suite: the Swift tests, then the checks
+# against a live server (killing it mid-write loses nothing acknowledged; it matches its OpenAPI document) and
+# the browser client's end-to-end test in headless Chromium (screenshots in .build/e2e-artifacts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh debug
+EXTRA_APT_PACKAGES="python3 python3-venv chromium chromium-driver" bash scripts/setup.sh debug
 swift build --build-tests
 # A hung test fails the run instead of holding CI until its deadline.
 timeout 2400 swift test --skip-build
+BIN="$(swift build --show-bin-path)/cellscribe"
+# Python tools for the live checks, from PyPI, in a virtual environment of their own.
+if [ ! -x .venv-tests/bin/schemathesis ] || ! .venv-tests/bin/python -c "import selenium" 2>/dev/null; then
+    python3 -m venv .venv-tests
+    .venv-tests/bin/pip install -q "schemathesis>=4,<5" "selenium>=4.10,<5"
+fi
+timeout 600 python3 scripts/crash_test.py "$BIN" Tests/Fixtures/dsb/train/images/c53326fe.png
+VENV=.venv-tests timeout 900 bash scripts/contract_test.sh "$BIN"
+timeout 900 .venv-tests/bin/python Tests/e2e/run_e2e.py "$BIN" .build/e2e-artifacts

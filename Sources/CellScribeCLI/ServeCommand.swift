@@ -46,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.maxUploadBytes = maxUploadMb << 20
         configuration.concurrentTrainings = concurrentTrainings
+        configuration.metrics.bootstrap()
         var logger = Logger(label: "cellscribe")
         logger.logLevel = Logger.Level(rawValue: logLevel)!
         let app = try await CellScribeServer.application(

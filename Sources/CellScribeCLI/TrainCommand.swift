@@ -14,7 +14,8 @@ struct TrainCommand: ParsableCommand {
             instances (background/interior/boundary, split by watershed), binary, classes (label value = class), \
             edges (instance boundaries), scribbles (sparse annotations in --scribbles: 0 unlabelled, 1-254 class, \
             255 background, or ImPartial NPZ, or ImageJ ROI sets; learnt with ImPartial's partial cross-entropy \
-            and blind-spot reconstruction, validated on a held-out square of each image's scribbles). The best \
+            and blind-spot reconstruction, validated on a held-out square of each image's scribbles; images \
+            without a scribble file take part in the reconstruction term only). The best \
             model by validation score is written to --out; a resumable checkpoint is written beside it after each \
             epoch (--resume continues from it).
             """
@@ -90,7 +91,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         try threads.apply()
         let dataset = try csv.map { try DatasetIndex.csv(URL(fileURLWithPath: $0)) }
-            ?? DatasetIndex.folders(images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: annotations!))
+            ?? DatasetIndex.folders(
+                images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: annotations!),
+                includingUnlabelled: task == .scribbles)
         let trainer = Trainer(
             options: options, dataset: dataset, output: URL(fileURLWithPath: out),
             from: from.map { URL(fileURLWithPath: $0) }, resume: resume)

@@ -25,9 +25,19 @@ public enum CellScribeServer {
         configuration: ServerConfiguration, store: any Store, logger: Logger = Logger(label: "cellscribe")
     ) throws -> some ApplicationProtocol {
         let context = try ServerContext(configuration: configuration, store: store, logger: logger)
+        return Application(
+            router: router(context: context),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "CellScribe"),
+            services: [context.jobs],
+            logger: logger)
+    }
+
+    /// Every route, with the middleware that maps errors and records metrics.
+    static func router(context: ServerContext) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: MetricsMiddleware())
         InfoRoutes.add(to: router, context: context)
         ProjectRoutes.add(to: router, context: context)
         ImageRoutes.add(to: router, context: context)
@@ -36,10 +46,7 @@ public enum CellScribeServer {
         PredictionRoutes.add(to: router, context: context)
         ModelRoutes.add(to: router, context: context)
         ActiveLearningRoutes.add(to: router, context: context)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "CellScribe"),
-            services: [context.jobs],
-            logger: logger)
+        ClientRoutes.add(to: router)
+        return router
     }
 }

@@ -49,11 +49,14 @@ enum JSONBody {
     }()
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        // Encoding the server's own DTOs cannot fail; a failure here is a programming error worth a 500.
-        let data = (try? encoder.encode(value)) ?? Data("{\"error\":\"the response could not be encoded\",\"status\":500}".utf8)
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: data.isEmpty ? .internalServerError : status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        guard let data = try? encoder.encode(value) else {
+            // The server's own DTOs always encode unless a number is not finite: a bug worth a 500, not a crash.
+            let failure = Data("{\"error\":\"the response could not be encoded as JSON\",\"status\":500}".utf8)
+            return Response(status: .internalServerError, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: failure)))
+        }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static let decoder: JSONDecoder = {

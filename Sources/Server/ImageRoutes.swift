@@ -19,6 +19,7 @@ enum ImageRoutes {
                 var record = record
                 record.checksum = try server.blobs.write(data, to: record.path)
                 try await server.store.insert(record)
+                server.configuration.metrics.uploadedImages.increment()
                 stored.append(ImageDTO(record))
             }
             return JSONBody.response(UploadedImages(images: stored), status: .created)

@@ -75,14 +75,16 @@ final class InferenceService: Sendable {
     let blobs: BlobStore
     let store: any Store
     let passes: Int
+    let metrics: ServerMetrics
     private let models = LRUCache<String, LoadedModel>(capacity: 4)
     private let results: LRUCache<String, PredictionResult>
     private let queue = DispatchQueue(label: "cellscribe.inference", qos: .userInitiated)
 
-    init(blobs: BlobStore, store: any Store, passes: Int, cacheBytes: Int) {
+    init(blobs: BlobStore, store: any Store, passes: Int, cacheBytes: Int, metrics: ServerMetrics) {
         self.blobs = blobs
         self.store = store
         self.passes = passes
+        self.metrics = metrics
         self.results = LRUCache(capacity: cacheBytes)
     }
 
@@ -137,6 +139,8 @@ final class InferenceService: Sendable {
             instanceOptions: loaded.model.info.instances, labels: segmentation.labels,
             seconds: (ContinuousClock.now - start).seconds)
         results.insert(result, for: key, cost: result.byteCost)
+        metrics.predictions.increment()
+        metrics.predictionSeconds.record(ContinuousClock.now - start)
         return result
     }
 }

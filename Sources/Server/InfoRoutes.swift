@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Tensors
 
-/// `GET /api/health`, `GET /api/info`, `GET /openapi.json`.
+/// `GET /api/health`, `GET /api/info`, `GET /metrics` (Prometheus), `GET /openapi.json`.
 enum InfoRoutes {
     struct Info: Codable, Sendable {
         var name = "CellScribe"
@@ -24,6 +24,7 @@ enum InfoRoutes {
                 concurrentTrainings: server.configuration.concurrentTrainings,
                 maxUploadBytes: server.configuration.maxUploadBytes))
         }
+        router.get("/metrics") { _, _ in server.configuration.metrics.response() }
         router.get("/openapi.json") { _, _ in
             guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources"),
                 let data = try? Data(contentsOf: url)

@@ -22,6 +22,7 @@ final class JobRunner: Service, Sendable {
     let inference: InferenceService
     let concurrentTrainings: Int
     let maxAttempts: Int
+    let metrics: ServerMetrics
     let logger: Logger
     private let state = Mutex(State())
     private let wakeups: AsyncStream<Void>
@@ -29,7 +30,7 @@ final class JobRunner: Service, Sendable {
 
     init(
         store: any Store, blobs: BlobStore, events: EventHub, inference: InferenceService, concurrentTrainings: Int,
-        maxAttempts: Int, logger: Logger
+        maxAttempts: Int, metrics: ServerMetrics, logger: Logger
     ) {
         self.store = store
         self.blobs = blobs
@@ -37,6 +38,7 @@ final class JobRunner: Service, Sendable {
         self.inference = inference
         self.concurrentTrainings = concurrentTrainings
         self.maxAttempts = maxAttempts
+        self.metrics = metrics
         self.logger = logger
         (wakeups, wakeup) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -62,7 +64,11 @@ final class JobRunner: Service, Sendable {
                             job = nil
                         }
                         guard let job else { break }
-                        state.withLock { _ = $0.running.insert(job.id) }
+                        let running = state.withLock { state in
+                            state.running.insert(job.id)
+                            return state.running.count
+                        }
+                        metrics.runningJobs.set(Double(running))
                         group.addTask { await self.execute(job) }
                     }
                 }
@@ -83,31 +89,42 @@ final class JobRunner: Service, Sendable {
         return job
     }
 
-    private func shouldStop(_ jobID: String) -> Bool {
-        state.withLock { $0.shuttingDown || $0.stopRequested.contains(jobID) }
+    /// Shutdown pauses (checkpoint, resume at the next start); a user's stop ends the job with its best model.
+    private func interruption(of jobID: String) -> TrainingInterruption? {
+        state.withLock { state in
+            state.shuttingDown ? .paused : state.stopRequested.contains(jobID) ? .stopped : nil
+        }
     }
 
     private func execute(_ job: JobRecord) async {
         defer {
-            state.withLock { state in
+            let running = state.withLock { state in
                 state.running.remove(job.id)
                 state.stopRequested.remove(job.id)
+                return state.running.count
             }
+            metrics.runningJobs.set(Double(running))
             wake()
         }
         logger.info("training job \(job.id) started (attempt \(job.attempts))")
         do {
             let plan = try await TrainingPlan.prepare(job, store: store, blobs: blobs)
             let outcome = try await train(plan)
-            if state.withLock({ $0.shuttingDown }) {
+            if outcome.summary.stopReason == TrainingInterruption.paused.rawValue {
                 logger.notice("training job \(job.id) paused for shutdown; it resumes at the next start")
                 return
             }
             try await register(outcome, plan: plan)
         } catch {
+            guard (try? await store.project(job.projectID)) != nil else {
+                logger.info("training job \(job.id) ended: its project was deleted")
+                blobs.remove(job.workPath)
+                return
+            }
             let message = (error as? ServerError)?.message ?? ServerError(mapping: error).message
             logger.error("training job \(job.id) failed: \(message)")
             try? await store.finish(job.id, state: .failed, modelID: nil, error: message)
+            metrics.failedJobs.increment()
             if let failed = try? await store.job(job.id) {
                 events.finish(jobID: job.id, event: "finished", data: (try? JobEvents.json(JobDTO(failed))) ?? "{}")
             }
@@ -135,7 +152,7 @@ final class JobRunner: Service, Sendable {
                                 self.sendPreviews(plan: plan, epoch: report.epoch)
                             }
                         },
-                        shouldStop: { self.shouldStop(jobID) })
+                        interruption: { self.interruption(of: jobID) })
                     return TrainingOutcome(summary: summary, bestValidation: recorder.bestValidation)
                 })
             }
@@ -178,17 +195,18 @@ final class JobRunner: Service, Sendable {
         let modelID = StoreIDs.make()
         let path = "projects/\(job.projectID)/models/\(modelID).safetensors"
         let checksum = try blobs.importFile(plan.outputURL, to: path)
-        var metrics = outcome.bestValidation
-        if let tuned = outcome.summary.tunedScore { metrics["tuned_ap50"] = tuned }
-        metrics["epochs"] = Double(outcome.summary.epochs)
-        metrics["steps"] = Double(outcome.summary.steps)
-        metrics["training_seconds"] = outcome.summary.elapsedSeconds
+        var scores = outcome.bestValidation.filter { $0.value.isFinite }
+        if let tuned = outcome.summary.tunedScore { scores["tuned_score"] = tuned }
+        scores["epochs"] = Double(outcome.summary.epochs)
+        scores["steps"] = Double(outcome.summary.steps)
+        scores["training_seconds"] = outcome.summary.elapsedSeconds
         let size = (try? FileManager.default.attributesOfItem(atPath: blobs.url(path).path)[.size] as? Int) ?? 0
         let model = try await store.insertNextVersion(ModelRecord(
             id: modelID, projectID: job.projectID, version: 0, parentID: job.parentModelID, jobID: job.id, path: path,
-            checksum: checksum, byteCount: size, metrics: metrics, settings: job.settings,
+            checksum: checksum, byteCount: size, metrics: scores, settings: job.settings,
             scribbleSnapshot: plan.snapshot))
         try await store.finish(job.id, state: stopped ? .stopped : .finished, modelID: model.id, error: nil)
+        (stopped ? metrics.stoppedJobs : metrics.finishedJobs).increment()
         plan.removeCheckpoints(blobs: blobs)
         logger.info("training job \(job.id) \(stopped ? "stopped" : "finished"): model \(model.id) (version \(model.version))")
         events.finish(jobID: job.id, event: "finished", data: try JobEvents.json(JobDTO(try await store.job(job.id))))

@@ -15,7 +15,7 @@ enum JobSettings {
         }
         if let v = settings.timeBudgetSeconds, !(v >= 1 && v <= 86_400) { throw fail("timeBudgetSeconds", v, "1 to 86400") }
         if let v = settings.epochs, !(1...100_000).contains(v) { throw fail("epochs", v, "1 to 100000") }
-        if let v = settings.learningRate, !(v > 0 && v <= 1) { throw fail("learningRate", v, "above 0 and at most 1") }
+        if let v = settings.learningRate, !(v >= 1e-8 && v <= 1) { throw fail("learningRate", v, "from 1e-8 to 1") }
         if let v = settings.patchSize, !(32...512).contains(v) || v % 16 != 0 {
             throw fail("patchSize", v, "a multiple of 16 from 32 to 512")
         }

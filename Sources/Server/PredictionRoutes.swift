@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import ImageFormats
 import Imaging
+import Segmentation
 import Storage
+import Training
 
 /// Inference at any time (also while a job trains): a JSON summary with instances, mean entropy, the most
 /// uncertain regions and outlines, and the maps as TIFF (full precision) or PNG (display).
@@ -48,7 +50,12 @@ enum PredictionRoutes {
             let result = try await prediction(request, image: image, server: server)
             let threshold = try request.number("threshold", in: 0...1).map(Float.init)
             let z = try request.integer("z", default: 0, in: 0...100_000)!
-            let data = try await offloaded { try PredictionMaps.render(map, result: result, threshold: threshold, z: z) }
+            let project = try await server.store.project(image.projectID)
+            let data = try await offloaded {
+                guard map == "measurements.csv" else { return try PredictionMaps.render(map, result: result, threshold: threshold, z: z) }
+                return try PredictionMaps.measurements(
+                    image: image, project: project, labels: try result.labels(threshold: threshold), blobs: server.blobs)
+            }
             let stem = (image.name as NSString).deletingPathExtension
             return BinaryBody.response(
                 data, contentType: BinaryBody.contentType(for: (map as NSString).pathExtension),
@@ -95,7 +102,19 @@ enum PredictionRoutes {
 enum PredictionMaps {
     static let names: Set<String> = [
         "labels.tif", "labels.png", "labels.zip", "probabilities.tif", "entropy.tif", "foreground.png", "entropy.png",
+        "measurements.csv",
     ]
+
+    /// One CSV row per cell: label, area, centroid and the mean of each channel (as stored, before normalisation).
+    static func measurements(image: ImageRecord, project: ProjectRecord, labels: LabelImage, blobs: BlobStore) throws -> Data {
+        let data = try blobs.read(image.path, checksum: image.checksum)
+        var pixels = try InputPreparation.reducedChannels(of: try ImageFormats.decode(data, source: image.name).image())
+        if pixels.channels == 3, project.channelNames.count == 1 { pixels = try InputPreparation.grey(pixels) }
+        let names = pixels.channels == project.channelNames.count
+            ? project.channelNames : (0..<pixels.channels).map { "channel\($0)" }
+        let rows = try InstanceMeasurement.measure(labels, in: pixels)
+        return Data(InstanceMeasurement.csv(rows, channelNames: names, dimensions: labels.shape.count).utf8)
+    }
 
     static func render(_ map: String, result: PredictionResult, threshold: Float?, z: Int) throws -> Data {
         switch map {

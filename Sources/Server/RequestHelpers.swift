@@ -53,6 +53,7 @@ enum BinaryBody {
         case "png": "image/png"
         case "tif", "tiff": "image/tiff"
         case "json": "application/json"
+        case "csv": "text/csv; charset=utf-8"
         default: "application/octet-stream"
         }
     }

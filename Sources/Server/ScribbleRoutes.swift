@@ -15,7 +15,7 @@ enum ScribbleRoutes {
             let scribbles = try await offloaded { try load(record, blobs: server.blobs) }
             let data = try ImageFormats.encode(scribbles.labelImage, format: format)
             return BinaryBody.response(
-                data, contentType: BinaryBody.contentType(for: format == .png ? "png" : "tif"),
+                data, contentType: BinaryBody.contentType(for: format == .png ? "png" : format == .npy ? "npy" : "tif"),
                 headers: [.eTag: etag(record.scribbleVersion)])
         }
         router.put("/api/images/{image}/scribbles") { request, context in
@@ -68,7 +68,8 @@ enum ScribbleRoutes {
         switch request.uri.queryParameters.get("format") ?? "tif" {
         case "tif", "tiff": return .tiff
         case "png": return .png
-        case let other: throw ServerError.badRequest("format must be tif or png, not '\(other)'")
+        case "npy": return .npy
+        case let other: throw ServerError.badRequest("format must be tif, png or npy, not '\(other)'")
         }
     }
 

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var uncertaintyPasses: Int = 8
     /// Memory for cached predictions and decoded images, bytes.
     public var cacheBytes: Int = 1 << 30
+    /// Where `GET /metrics` reads from (bootstrap it once per process for request metrics).
+    public var metrics = ServerMetrics()
 
     public init(dataFolder: URL) {
         self.dataFolder = dataFolder

@@ -19,11 +19,14 @@ final class ServerContext: Sendable {
         self.blobs = try BlobStore(root: configuration.dataFolder)
         self.logger = logger
         self.renditions = RenditionService(blobs: blobs, cacheBytes: configuration.cacheBytes / 2)
-        self.inference = InferenceService(blobs: blobs, store: store, passes: configuration.uncertaintyPasses, cacheBytes: configuration.cacheBytes / 2)
+        self.inference = InferenceService(
+            blobs: blobs, store: store, passes: configuration.uncertaintyPasses, cacheBytes: configuration.cacheBytes / 2,
+            metrics: configuration.metrics)
         self.events = EventHub()
         self.jobs = JobRunner(
             store: store, blobs: blobs, events: events, inference: inference,
-            concurrentTrainings: configuration.concurrentTrainings, maxAttempts: configuration.maxJobAttempts, logger: logger)
+            concurrentTrainings: configuration.concurrentTrainings, maxAttempts: configuration.maxJobAttempts,
+            metrics: configuration.metrics, logger: logger)
     }
 
     /// The id in path parameter `name`, checked to look like an id (anything else cannot exist: 404).

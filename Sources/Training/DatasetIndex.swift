@@ -25,12 +25,16 @@ public struct DatasetEntry: Sendable, Equatable {
     public var labels: URL
     /// The split the dataset assigned, or nil where the trainer chooses (`--val-fraction`).
     public var split: DatasetSplit?
+    /// False for an image without annotations, listed for self-supervision (scribbles task: it contributes to
+    /// the reconstruction term only); `labels` then repeats `image`.
+    public var hasLabels: Bool
 
-    public init(stem: String, image: URL, labels: URL, split: DatasetSplit? = nil) {
+    public init(stem: String, image: URL, labels: URL, split: DatasetSplit? = nil, hasLabels: Bool = true) {
         self.stem = stem
         self.image = image
         self.labels = labels
         self.split = split
+        self.hasLabels = hasLabels
     }
 }
 
@@ -42,18 +46,22 @@ public enum DatasetIndex {
     /// Extensions of annotation files: images, and ImageJ ROI sets.
     public static let labelExtensions: Set<String> = imageExtensions.union(["zip", "roi"])
 
-    /// Pairs each image in `images` with the file of the same stem in `labels`.
+    /// Pairs each image in `images` with the file of the same stem in `labels`. Images without one are skipped,
+    /// or with `includingUnlabelled` listed with `hasLabels` false (scribbles: self-supervision).
     ///
     /// - Throws: `TrainingError.invalidDataset` when a folder is missing or empty, when stems repeat within a
     ///   folder, or when no image has a label (naming a few stems of each side).
-    public static func folders(images: URL, labels: URL) throws -> [DatasetEntry] {
+    public static func folders(images: URL, labels: URL, includingUnlabelled: Bool = false) throws -> [DatasetEntry] {
         let imageFiles = try filesByStem(in: images, role: "images")
         let labelFiles = try filesByStem(in: labels, role: "labels", extensions: labelExtensions)
         let entries = imageFiles.keys.sorted().compactMap { stem -> DatasetEntry? in
-            guard let label = labelFiles[stem] else { return nil }
+            guard let label = labelFiles[stem] else {
+                return includingUnlabelled
+                    ? DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: imageFiles[stem]!, hasLabels: false) : nil
+            }
             return DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: label)
         }
-        guard !entries.isEmpty else {
+        guard entries.contains(where: \.hasLabels) else {
             let imageStems = imageFiles.keys.sorted().prefix(3).joined(separator: ", ")
             let labelStems = labelFiles.keys.sorted().prefix(3).joined(separator: ", ")
             throw TrainingError.invalidDataset(

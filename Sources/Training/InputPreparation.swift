@@ -60,7 +60,8 @@ public struct InputPreparation: Codable, Sendable, Equatable {
             spacing: image.spacing, channelNames: image.channelNames.map { Array($0[channels]) })
     }
 
-    private static func grey(_ image: Image) throws -> Image {
+    /// The mean of the channels as one channel (colour stored for a grey model).
+    public static func grey(_ image: Image) throws -> Image {
         let plane = image.planeCount
         var pixels = [Float](repeating: 0, count: plane)
         for c in 0..<image.channels {

@@ -30,13 +30,15 @@ public final class Trainer {
         url.deletingPathExtension().appendingPathExtension(suffix)
     }
 
-    /// Runs training until the epochs or the time budget are used up, or `shouldStop` returns true (asked
-    /// after every step; the epoch then ends with validation and a checkpoint), reporting progress to `events`.
+    /// Runs training until the epochs or the time budget are used up, or `interruption` asks otherwise (asked
+    /// after every step), reporting progress to `events`.
     ///
     /// - Returns: the summary also sent as the last event.
     /// - Throws: `TrainingError` for bad options, data or models; engine errors from the network.
     @discardableResult
-    public func run(events: (TrainingEvent) -> Void, shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
+    public func run(
+        events: (TrainingEvent) -> Void, interruption: () -> TrainingInterruption? = { nil }
+    ) throws -> TrainingSummary {
         let clock = ContinuousClock()
         let start = clock.now
         try options.validate()
@@ -122,12 +124,15 @@ public final class Trainer {
                     stopReason = "time budget"
                     break
                 }
-                if shouldStop() {
-                    stopReason = "stopped"
+                if let request = interruption() {
+                    stopReason = request.rawValue
                     break
                 }
             }
             progress.epoch = epoch
+            if stopReason == TrainingInterruption.paused.rawValue {
+                return try pause(model: model, optimizer: optimizer, progress: progress, elapsed: elapsed(), events: events)
+            }
             if stopReason == nil, let epochs = options.epochs, epoch >= epochs { stopReason = "epochs" }
             let scores = try validator.score(model)
             // With a checkpoint ensemble the best is sought within each cycle (scored with the finished members).
@@ -174,6 +179,24 @@ public final class Trainer {
             epochs: progress.epoch, steps: progress.steps, elapsedSeconds: elapsed(), bestEpoch: progress.bestEpoch,
             bestScore: progress.bestScore, scoreName: validator.scoreName, modelPath: output.path,
             stopReason: stopReason ?? "epochs", instanceOptions: tuned?.options, tunedScore: tuned?.score)
+        events(.finished(summary))
+        return summary
+    }
+
+    /// Writes the checkpoint (current weights, optimiser, progress) and returns at once: no validation of the
+    /// unfinished epoch, no threshold search. `resume` continues from here.
+    private func pause(
+        model: SegmentationModel, optimizer: AdamW, progress: TrainingProgress, elapsed: Double, events: (TrainingEvent) -> Void
+    ) throws -> TrainingSummary {
+        var progress = progress
+        progress.elapsedSeconds = elapsed
+        try model.write(to: checkpointURL, training: progress.record(options: options))
+        try optimizer.state().write(to: optimizerURL)
+        events(.checkpoint(path: checkpointURL.path, epoch: progress.epoch))
+        let summary = TrainingSummary(
+            epochs: progress.epoch, steps: progress.steps, elapsedSeconds: elapsed, bestEpoch: progress.bestEpoch,
+            bestScore: progress.bestScore, scoreName: Validator(task: options.task, samples: []).scoreName,
+            modelPath: output.path, stopReason: TrainingInterruption.paused.rawValue)
         events(.finished(summary))
         return summary
     }

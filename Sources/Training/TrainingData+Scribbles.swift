@@ -33,12 +33,14 @@ extension TrainingData {
             let image = try preparation.prepare(raw, source: entry.image.path)
             let read: (scribbles: ScribbleMap, validationMask: [Bool]?)
             do {
-                read = try ScribbleFiles.read(entry.labels, shape: raw.spatialShape)
+                read = entry.hasLabels
+                    ? try ScribbleFiles.read(entry.labels, shape: raw.spatialShape)
+                    : (try ScribbleMap(unlabelledWithShape: raw.spatialShape), nil)
             } catch let error as ScribblesError {
                 throw TrainingError.mismatchedSample(stem: entry.stem, reason: error.description)
             }
             var generator = RandomGenerator(seed: options.seed &+ UInt64(index) &* 7_654_321)
-            let region = holdsOut
+            let region = holdsOut && entry.hasLabels
                 ? read.validationMask ?? Self.validationSquare(shape: raw.spatialShape, side: validationSide, generator: &generator)
                 : [Bool](repeating: false, count: read.scribbles.values.count)
             return (entry.stem, image, read.scribbles, region)

@@ -78,9 +78,17 @@ public struct TrainingSummary: Codable, Sendable {
     public var bestScore: Double?
     public var scoreName: String
     public var modelPath: String
-    /// Why training stopped: "epochs", "time budget", "stopped" (asked to).
+    /// Why training stopped: "epochs", "time budget", "stopped" or "paused" (see `TrainingInterruption`).
     public var stopReason: String
     /// The instance thresholds chosen on the validation images (stored in the model), and their AP at 0.5.
     public var instanceOptions: InstanceOptions?
     public var tunedScore: Double?
+}
+
+/// What a running training can be asked to do instead of continuing (see `Trainer.run(events:interruption:)`).
+public enum TrainingInterruption: String, Sendable {
+    /// End now as if the budget were spent: validate the epoch, keep the best model, tune its thresholds.
+    case stopped
+    /// Save a checkpoint and return at once (a server shutting down): `resume` continues later.
+    case paused
 }

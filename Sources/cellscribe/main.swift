@@ -1,3 +1,3 @@
 import CellScribeCLI
 
-await CellScribe.main()
+await CellScribe.runFromCommandLine()

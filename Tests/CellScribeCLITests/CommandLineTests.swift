@@ -9,16 +9,17 @@ struct CommandLineTests {
     /// Help texts must match the snapshots in Tests/Fixtures/cli. After an intended change, regenerate
     /// them with `cellscribe --help > Tests/Fixtures/cli/help.txt` (and `cellscribe info --help > ...`,
     /// `cellscribe bench engine --help > ...`, `cellscribe train --help > ...`, `cellscribe predict --help > ...`,
-    /// `cellscribe scribbles --help > ...`).
+    /// `cellscribe scribbles --help > ...`, `cellscribe serve --help > ...`).
     @Test("help matches the committed snapshots", arguments: [
         "help.txt", "info-help.txt", "bench-engine-help.txt", "train-help.txt", "predict-help.txt", "scribbles-help.txt",
+        "serve-help.txt",
     ])
     func helpSnapshots(file: String) throws {
         let expected = try String(contentsOf: Fixtures.url("cli/\(file)"), encoding: .utf8)
         let commands: [String: any ParsableCommand.Type] = [
             "help.txt": CellScribe.self, "info-help.txt": InfoCommand.self, "bench-engine-help.txt": EngineBenchCommand.self,
             "train-help.txt": TrainCommand.self, "predict-help.txt": PredictCommand.self,
-            "scribbles-help.txt": ScribblesCommand.self,
+            "scribbles-help.txt": ScribblesCommand.self, "serve-help.txt": ServeCommand.self,
         ]
         let command = try #require(commands[file])
         let help = CellScribe.helpMessage(for: command, columns: 80)

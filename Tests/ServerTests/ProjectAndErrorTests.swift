@@ -49,6 +49,14 @@ import Testing
         try await server.run { client in
             let info = try await client.json("/api/info").decoded(InfoRoutes.Info.self)
             #expect(info.name == "CellScribe" && info.computeLibrary.hasPrefix("oneDNN") && info.concurrentTrainings == 1)
+            let project = try await client.createProject()
+            _ = try await client.uploadNuclei(to: project.id)
+            let metrics = try await client.json("/metrics")
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+            #expect(metrics.text.contains("cellscribe_uploaded_images_total 1"), "\(metrics.text.prefix(600))")
+            let document = try await client.json("/openapi.json")
+            let parsed = try JSONSerialization.jsonObject(with: document.data) as? [String: Any]
+            #expect((parsed?["paths"] as? [String: Any])?["/api/projects/{project}/jobs"] != nil)
         }
     }
 }

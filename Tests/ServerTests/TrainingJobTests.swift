@@ -53,6 +53,12 @@ import Testing
             let heat = try await client.json("/api/images/\(image.id)/prediction/entropy.png")
             #expect(heat.headers[.contentType] == "image/png")
             #expect(try await client.json("/api/images/\(image.id)/prediction/nothing.bin").status == .notFound)
+            let cells = try await client.json("/api/images/\(image.id)/prediction/measurements.csv").text
+            #expect(cells.hasPrefix("label,area,centroid_y,centroid_x,mean_nuclei\n"))
+            #expect(cells.split(separator: "\n").count == summary.instances + 1)
+            let rois = try await client.json("/api/images/\(image.id)/prediction/labels.zip")
+            #expect(try ImageFormats.decode(rois.data, source: "rois").labels(shape: [image.shape.height, image.shape.width]).instanceCount
+                == summary.instances)
 
             let listed = try await client.json("/api/images/\(image.id)").decoded(ImageDTO.self)
             #expect(listed.status == "predicted" && listed.prediction?.modelID == models[0].id)

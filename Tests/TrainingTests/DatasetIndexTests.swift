@@ -27,6 +27,11 @@ struct DatasetIndexTests {
             images: root.appendingPathComponent("images"), labels: root.appendingPathComponent("labels"))
         #expect(entries.map(\.stem) == ["a", "b"])
         #expect(entries[1].labels.lastPathComponent == "b.png")
+        // For self-supervision the unlabelled image is listed, marked as such.
+        let all = try DatasetIndex.folders(
+            images: root.appendingPathComponent("images"), labels: root.appendingPathComponent("labels"), includingUnlabelled: true)
+        #expect(all.map(\.stem) == ["a", "b", "c"])
+        #expect(all.map(\.hasLabels) == [true, true, false])
     }
 
     @Test func foldersWithoutCommonStemsNameBothSides() throws {

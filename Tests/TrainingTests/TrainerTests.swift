@@ -82,6 +82,27 @@ struct TrainerTests {
         #expect(second.epochs == 2 && second.steps == 6)
     }
 
+    @Test("pausing writes a checkpoint mid-epoch and returns at once; resuming continues from it")
+    func pauseCheckpointsAndResumes() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("model.safetensors")
+        var steps = 0
+        let trainer = Trainer(options: Self.smallOptions(epochs: 3, steps: 4), dataset: try Self.trainingSet, output: output)
+        let paused = try trainer.run(
+            events: { if case .step = $0 { steps += 1 } },
+            interruption: { steps >= 2 ? .paused : nil })
+        #expect(paused.stopReason == "paused" && paused.steps == 2 && paused.epochs == 1)
+        // No validation ran, so no best model was written; the checkpoint was.
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        #expect(FileManager.default.fileExists(atPath: trainer.checkpointURL.path))
+        let resumed = try Trainer(
+            options: Self.smallOptions(epochs: 3, steps: 4), dataset: try Self.trainingSet, output: output, resume: true)
+            .run { _ in }
+        #expect(resumed.stopReason == "epochs" && resumed.epochs == 3 && resumed.steps == 2 + 2 * 4)
+        #expect(FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test("a checkpoint ensemble keeps each cycle's best network and predicts with their mean")
     func checkpointEnsembleAveragesItsCycles() throws {
         let folder = try temporaryFolder()

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/../.."
 DATA="$(realpath "${1:-../shared/data}")"
 OUT="${2:-/tmp/cellscribe-scribbles}"
 mkdir -p "$OUT"
-swift build -c release --product cellscribe >/dev/null
-CS="$(swift build -c release --show-bin-path)/cellscribe"
+# CELLSCRIBE=path uses that binary (say, a copy, so edits to the sources cannot rebuild it mid-run).
+if [ -z "${CELLSCRIBE:-}" ]; then swift build -c release --product cellscribe >/dev/null; fi
+CS="${CELLSCRIBE:-$(swift build -c release --show-bin-path)/cellscribe}"
 [ -d "$OUT/dsb/train" ] || python3 scripts/bench/prepare_dsb.py "$DATA/dsb2018" "$OUT/dsb"
 
 # The 3 training images: the first of the sorted training ids with at least 20 nuclei; 50 test images.

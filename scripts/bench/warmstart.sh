@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${1:-/tmp/cellscribe-scribbles}"
-CS="$(swift build -c release --show-bin-path)/cellscribe"
+CS="${CELLSCRIBE:-$(swift build -c release --show-bin-path)/cellscribe}"
 for fraction in 0.1 0.2; do
     [ -d "$OUT/scribbles-$fraction" ] || "$CS" scribbles --labels "$OUT/few/labels" --fraction $fraction --seed 43 --out "$OUT/scribbles-$fraction" >/dev/null
 done

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Writes Sources/Server/Resources/openapi.json, the OpenAPI 3 description of `cellscribe serve`'s API.
+
+Edit the paths and schemas here when a route or a DTO changes (Sources/Server/*Routes.swift, DTOs.swift), run
+`python3 scripts/openapi.py`, and commit both files. The contract test (scripts/contract_test.sh) checks the
+live server against the document.
+"""
+import json
+def ref(n): return {"$ref": f"#/components/schemas/{n}"}
+def arr(s): return {"type": "array", "items": s}
+S = lambda t, **k: dict(type=t, **k)
+ID = {"type": "string", "pattern": "^[0-9a-f]{16}$", "description": "16 lowercase hex digits"}
+def err(desc): return {"description": desc, "content": {"application/json": {"schema": ref("Error")}}}
+def js(schema, desc="OK"): return {"description": desc, "content": {"application/json": {"schema": schema}}}
+def binary(ct, desc): return {"description": desc, "content": {ct: {"schema": {"type": "string", "format": "binary"}}}}
+def pid(name, what): return {"name": name, "in": "path", "required": True, "description": f"the {what} id", "schema": {"type": "string"}}
+def q(name, schema, desc): return {"name": name, "in": "query", "required": False, "description": desc, "schema": schema}
+E404 = err("no such resource"); E400 = err("malformed request"); E422 = err("the request is well formed but not acceptable (the message says why)")
+E409 = err("not possible in the current state (no model yet, job without an epoch)")
+E413 = err("the body is larger than the server accepts")
+MODEL_Q = q("model", {"type": "string"}, "model id, 'latest' (default) or 'job:<job id>' for a running job's best weights so far")
+
+schemas = {
+ "Error": S("object", required=["error", "status"], properties={"error": S("string"), "status": S("integer")}),
+ "TrainingSettings": S("object", additionalProperties=False, description="every field optional; a job's settings fill gaps from the project's", properties={
+   "timeBudgetSeconds": S("number", minimum=1, maximum=86400), "epochs": S("integer", minimum=1, maximum=100000),
+   "learningRate": S("number", minimum=1e-8, maximum=1), "patchSize": S("integer", minimum=32, maximum=512, multipleOf=16),
+   "batchSize": S("integer", minimum=1, maximum=64), "fineTune": S("boolean"), "ensembleSize": S("integer", minimum=1, maximum=10),
+   "previewEvery": S("integer", minimum=0, maximum=10000), "seed": S("integer", minimum=0)}),
+ "CreateProject": S("object", required=["name", "channels"], properties={
+   "name": S("string", minLength=1, maxLength=200), "channels": arr(S("string")), "classes": arr(S("string")), "settings": ref("TrainingSettings")}),
+ "Project": S("object", required=["id", "name", "channels", "classes", "task", "settings", "createdAt"], properties={
+   "id": ID, "name": S("string"), "channels": arr(S("string")), "classes": arr(S("string")), "task": S("string"),
+   "settings": ref("TrainingSettings"), "createdAt": S("string", format="date-time")}),
+ "Image": S("object", required=["id", "projectID", "name", "shape", "byteCount", "checksum", "scribbles", "status", "createdAt"], properties={
+   "id": ID, "projectID": ID, "name": S("string"),
+   "shape": S("object", required=["channels", "depth", "height", "width"], properties={k: S("integer") for k in ["channels", "depth", "height", "width"]}),
+   "byteCount": S("integer"), "checksum": S("string", description="SHA-256 of the stored file"),
+   "scribbles": S("object", required=["version", "foregroundPixels", "backgroundPixels"], properties={
+       "version": S("integer", description="the scribbles' ETag; 0 before any save"), "foregroundPixels": S("integer"), "backgroundPixels": S("integer")}),
+   "prediction": S("object", required=["modelID"], properties={"modelID": S("string"), "meanEntropy": S("number")}),
+   "status": S("string", enum=["new", "scribbled", "predicted"]), "createdAt": S("string", format="date-time")}),
+ "UploadedImages": S("object", required=["images"], properties={"images": arr(ref("Image"))}),
+ "EpochReport": S("object", required=["epoch", "steps", "trainingLoss", "learningRate", "validation", "scoreName", "isBest", "elapsedSeconds"], properties={
+   "epoch": S("integer"), "steps": S("integer"), "trainingLoss": S("number"), "learningRate": S("number"),
+   "validation": S("object", additionalProperties=S("number")), "score": S("number"), "scoreName": S("string"),
+   "isBest": S("boolean"), "elapsedSeconds": S("number"), "etaSeconds": S("number")}),
+ "Job": S("object", required=["id", "projectID", "state", "settings", "attempts", "createdAt"], properties={
+   "id": ID, "projectID": ID, "state": S("string", enum=["queued", "running", "finished", "failed", "stopped", "interrupted"]),
+   "settings": ref("TrainingSettings"), "parentModelID": S("string"), "modelID": S("string"), "progress": ref("EpochReport"),
+   "error": S("string"), "attempts": S("integer"), "createdAt": S("string", format="date-time"),
+   "startedAt": S("string", format="date-time"), "finishedAt": S("string", format="date-time")}),
+ "Model": S("object", required=["id", "projectID", "version", "metrics", "settings", "scribbleSnapshot", "byteCount", "checksum", "createdAt"], properties={
+   "id": ID, "projectID": ID, "version": S("integer"), "parentID": S("string"), "jobID": S("string"),
+   "metrics": S("object", additionalProperties=S("number")), "settings": ref("TrainingSettings"),
+   "scribbleSnapshot": S("object", additionalProperties=S("string"), description="image id -> checksum of the scribbles trained on"),
+   "byteCount": S("integer"), "checksum": S("string"), "createdAt": S("string", format="date-time")}),
+ "Region": S("object", required=["y", "x", "size", "meanEntropy"], properties={k: S("integer") for k in ["y", "x", "size"]} | {"meanEntropy": S("number")}),
+ "Outline": S("object", required=["label", "points"], properties={"label": S("integer"), "points": arr(arr(S("integer")))}),
+ "Prediction": S("object", required=["imageID", "model", "foregroundThreshold", "instances", "regions", "seconds"], properties={
+   "imageID": ID, "model": S("string"), "foregroundThreshold": S("number"), "instances": S("integer"), "meanEntropy": S("number"),
+   "regions": arr(ref("Region")), "outlines": arr(ref("Outline")), "seconds": S("number")}),
+ "NextImage": S("object", required=["strategy", "image"], properties={"strategy": S("string"), "image": ref("Image"), "meanEntropy": S("number"), "regions": arr(ref("Region"))}),
+ "Info": S("object", required=["name", "apiVersion", "computeLibrary", "computeThreads", "projects", "runningJobs", "concurrentTrainings", "maxUploadBytes"], properties={
+   "name": S("string"), "apiVersion": S("string"), "computeLibrary": S("string"), "computeThreads": S("integer"), "projects": S("integer"),
+   "runningJobs": S("integer"), "concurrentTrainings": S("integer"), "maxUploadBytes": S("integer")}),
+ "Health": S("object", required=["status"], properties={"status": S("string")}),
+}
+image_upload = {"required": True, "content": {
+  "multipart/form-data": {"schema": S("object", properties={"file": arr(S("string", format="binary"))})},
+  "application/octet-stream": {"schema": S("string", format="binary")}}}
+P = {}
+P["/api/health"] = {"get": {"operationId": "health", "summary": "Liveness", "responses": {"200": js(ref("Health"))}}}
+P["/api/info"] = {"get": {"operationId": "info", "summary": "Server facts", "responses": {"200": js(ref("Info"))}}}
+P["/api/projects"] = {
+ "get": {"operationId": "listProjects", "responses": {"200": js(arr(ref("Project")))}},
+ "post": {"operationId": "createProject", "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CreateProject")}}},
+          "responses": {"201": js(ref("Project"), "created"), "400": E400, "422": E422}}}
+P["/api/projects/{project}"] = {"parameters": [pid("project", "project")],
+ "get": {"operationId": "getProject", "responses": {"200": js(ref("Project")), "404": E404}},
+ "delete": {"operationId": "deleteProject", "summary": "Delete a project with its images, scribbles, models and jobs", "responses": {"204": {"description": "deleted"}, "404": E404}}}
+P["/api/projects/{project}/images"] = {"parameters": [pid("project", "project")],
+ "get": {"operationId": "listImages", "parameters": [q("sort", S("string", enum=["created", "name", "uncertainty"]), "order (uncertainty: highest mean entropy first)")],
+         "responses": {"200": js(arr(ref("Image"))), "400": E400, "404": E404}},
+ "post": {"operationId": "uploadImages", "summary": "Upload TIFF/PNG/NPY images (multipart file fields, or the raw body with ?name=); all are checked before any is stored",
+          "parameters": [q("name", S("string"), "file name of a raw-body upload")], "requestBody": image_upload,
+          "responses": {"201": js(ref("UploadedImages"), "stored"), "400": E400, "404": E404, "413": E413, "422": E422}}}
+P["/api/images/{image}"] = {"parameters": [pid("image", "image")],
+ "get": {"operationId": "getImage", "responses": {"200": js(ref("Image")), "404": E404}},
+ "delete": {"operationId": "deleteImage", "responses": {"204": {"description": "deleted"}, "404": E404}}}
+P["/api/images/{image}/file"] = {"parameters": [pid("image", "image")],
+ "get": {"operationId": "getImageFile", "summary": "The original file as uploaded", "responses": {"200": {"description": "the file", "content": {t: {"schema": S("string", format="binary")} for t in ["image/tiff", "image/png", "application/octet-stream"]}}, "404": E404}}}
+z_q = q("z", S("integer", minimum=0), "slice of a stack (default 0)")
+ch_q = q("channel", S("integer", minimum=0), "one channel in grey (default: all, as a colour composite)")
+P["/api/images/{image}/preview"] = {"parameters": [pid("image", "image")],
+ "get": {"operationId": "getPreview", "parameters": [q("size", S("integer", minimum=16, maximum=4096), "longest side, pixels (default 512)"), ch_q, z_q],
+         "responses": {"200": binary("image/png", "8-bit PNG"), "400": E400, "404": E404, "422": E422}}}
+P["/api/images/{image}/tiles/{level}/{row}/{column}"] = {"parameters": [pid("image", "image"),
+   {"name": "level", "in": "path", "required": True, "schema": S("integer", minimum=0), "description": "0 = full resolution; each level halves"},
+   {"name": "row", "in": "path", "required": True, "schema": S("integer", minimum=0)},
+   {"name": "column", "in": "path", "required": True, "schema": S("integer", minimum=0)}],
+ "get": {"operationId": "getTile", "summary": "A 256x256 tile of the display pyramid", "parameters": [ch_q, z_q],
+         "responses": {"200": binary("image/png", "8-bit PNG"), "400": E400, "404": E404, "422": E422}}}
+P["/api/images/{image}/scribbles"] = {"parameters": [pid("image", "image")],
+ "get": {"operationId": "getScribbles", "summary": "8-bit label image: 0 unlabelled, 1..C class, 255 background; ETag = version",
+         "parameters": [q("format", S("string", enum=["tif", "png", "npy"]), "file format (default tif)")],
+         "responses": {"200": {"description": "the scribbles", "headers": {"ETag": {"schema": S("string")}},
+                               "content": {t: {"schema": S("string", format="binary")} for t in ["image/tiff", "image/png", "application/octet-stream"]}},
+                       "400": E400, "404": E404}},
+ "put": {"operationId": "putScribbles", "summary": "Replace the scribbles; If-Match must carry the version the edit starts from",
+         "parameters": [{"name": "If-Match", "in": "header", "required": True, "schema": S("string"), "description": "the ETag of GET (\"0\" before the first save)"}],
+         "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": S("string", format="binary")}}},
+         "responses": {"200": {"description": "saved", "headers": {"ETag": {"schema": S("string")}}, "content": {"application/json": {"schema": ref("Image")}}},
+                       "400": E400, "404": E404, "412": err("the scribbles changed since that version"), "413": E413,
+                       "422": E422, "428": err("If-Match is missing")}}}
+P["/api/projects/{project}/jobs"] = {"parameters": [pid("project", "project")],
+ "get": {"operationId": "listJobs", "responses": {"200": js(arr(ref("Job"))), "404": E404}},
+ "post": {"operationId": "startJob", "summary": "Queue a training job on the project's scribbles",
+          "requestBody": {"required": False, "content": {"application/json": {"schema": ref("TrainingSettings")}}},
+          "responses": {"201": js(ref("Job"), "queued"), "400": E400, "404": E404, "422": E422}}}
+P["/api/jobs/{job}"] = {"parameters": [pid("job", "job")], "get": {"operationId": "getJob", "responses": {"200": js(ref("Job")), "404": E404}}}
+P["/api/jobs/{job}/stop"] = {"parameters": [pid("job", "job")], "post": {"operationId": "stopJob", "responses": {"200": js(ref("Job")), "404": E404}}}
+P["/api/jobs/{job}/events"] = {"parameters": [pid("job", "job")],
+ "get": {"operationId": "jobEvents", "summary": "Server-Sent Events: state, started, step, epoch, checkpoint, cycle, preview, summary, finished (the stream ends with the job)",
+         "parameters": [q("image", S("string"), "an image id to receive preview predictions of")],
+         "responses": {"200": {"description": "event stream: each event has a kind and one line of JSON (a Job for state and finished, an EpochReport for epoch, ...)",
+                               "content": {"text/event-stream": {"schema": S("object", required=["event", "data"], properties={"event": S("string"), "data": S("string")})}}}, "404": E404}}}
+pred_params = [MODEL_Q, q("threshold", S("number", minimum=0, maximum=1), "foreground probability threshold for instances (default: the model's)")]
+P["/api/images/{image}/prediction"] = {"parameters": [pid("image", "image")],
+ "get": {"operationId": "predict", "summary": "Predict (or return the cached prediction): instances, mean entropy, uncertain regions, outlines",
+         "parameters": pred_params + [q("regions", S("integer", minimum=0, maximum=50), "uncertain regions to list (default 3)"),
+                                      q("regionSize", S("integer", minimum=8, maximum=1024), "region side, pixels (default 64)"),
+                                      q("outlines", S("boolean"), "include instance outlines as polygons")],
+         "responses": {"200": js(ref("Prediction")), "400": E400, "404": E404, "409": E409, "422": E422}}}
+P["/api/images/{image}/prediction/{map}"] = {"parameters": [pid("image", "image"),
+   {"name": "map", "in": "path", "required": True, "schema": S("string", enum=["labels.tif", "labels.png", "labels.zip", "probabilities.tif", "entropy.tif", "foreground.png", "entropy.png", "measurements.csv"])}],
+ "get": {"operationId": "predictionMap", "parameters": pred_params + [z_q],
+         "responses": {"200": {"description": "the map", "content": {t: {"schema": S("string", format="binary")} for t in ["image/tiff", "image/png", "application/octet-stream", "text/csv"]}},
+                       "400": E400, "404": E404, "409": E409, "422": E422}}}
+P["/api/projects/{project}/models"] = {"parameters": [pid("project", "project")],
+ "get": {"operationId": "listModels", "summary": "Model versions, newest first", "responses": {"200": js(arr(ref("Model"))), "404": E404}},
+ "post": {"operationId": "uploadModel", "summary": "Upload a model file (safetensors written by CellScribe)",
+          "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": S("string", format="binary")}}},
+          "responses": {"201": js(ref("Model"), "stored"), "400": E400, "404": E404, "413": E413, "422": E422}}}
+P["/api/models/{model}"] = {"parameters": [pid("model", "model")], "get": {"operationId": "getModel", "responses": {"200": js(ref("Model")), "404": E404}}}
+P["/api/models/{model}/file"] = {"parameters": [pid("model", "model")], "get": {"operationId": "getModelFile", "responses": {"200": binary("application/octet-stream", "safetensors"), "404": E404}}}
+P["/api/projects/{project}/next-image"] = {"parameters": [pid("project", "project")],
+ "get": {"operationId": "nextImage", "summary": "The image to annotate next",
+         "parameters": [q("strategy", S("string", enum=["uncertainty", "random", "first", "last"]), "how to choose (default uncertainty: highest mean entropy)"),
+                        q("exclude", S("string"), "comma-separated image ids to skip"), MODEL_Q],
+         "responses": {"200": js(ref("NextImage")), "400": E400, "404": E404, "409": E409, "422": E422}}}
+P["/api/images/{image}/uncertain-regions"] = {"parameters": [pid("image", "image")],
+ "get": {"operationId": "uncertainRegions", "summary": "The most uncertain windows of an image, most uncertain first",
+         "parameters": [MODEL_Q, q("count", S("integer", minimum=1, maximum=50), "how many (default 5)"), q("size", S("integer", minimum=8, maximum=1024), "side, pixels (default 64)")],
+         "responses": {"200": js(arr(ref("Region"))), "400": E400, "404": E404, "409": E409, "422": E422}}}
+P["/metrics"] = {"get": {"operationId": "metrics", "summary": "Prometheus metrics (text exposition format)", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": S("string")}}}}}}
+P["/openapi.json"] = {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": js(S("object"))}}}
+doc = {"openapi": "3.0.3", "info": {"title": "CellScribe", "version": "1", "description": "Interactive cell segmentation from scribbles: projects, images, scribbles, training jobs, predictions, active learning. Errors are {\"error\": sentence, \"status\": code}."},
+       "paths": P, "components": {"schemas": schemas}}
+import os, sys
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "Server", "Resources", "openapi.json")
+with open(out, "w") as f:
+    json.dump(doc, f, indent=1)
+    f.write("\n")
+print(len(P), "paths")
