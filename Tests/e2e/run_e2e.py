@@ -7,7 +7,7 @@ the next suggested image, exports a ROI zip and a cells CSV and checks their con
 upload shows the server's message. Then runs the client's unit tests (unit.html) in the same browser.
 Screenshots and timings go to ARTIFACTS (default .build/e2e-artifacts). Exits non-zero on any failure.
 
-Usage: run_e2e.py CELLSCRIBE_BINARY [ARTIFACTS]
+Usage: run_e2e.py CELLSCRIBE_BINARY [ARTIFACTS]; E2E_BUDGET sets the training budget in seconds (default 20).
 """
 import functools, http.server, io, json, os, socketserver, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
 
@@ -146,7 +146,7 @@ def run_page(driver, base, artifacts, timings):
     # Train briefly and wait for the prediction overlay.
     budget = driver.find_element(By.ID, "budget")
     budget.clear()
-    budget.send_keys("20")
+    budget.send_keys(os.environ.get("E2E_BUDGET", "20"))
     start = time.time()
     driver.find_element(By.ID, "train").click()
     WebDriverWait(driver, 240).until(lambda d: "cells" in text(d, "prediction-info"))

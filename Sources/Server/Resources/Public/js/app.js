@@ -459,6 +459,7 @@ async function nextImage() {
   const next = await api.nextImage(state.project.id, state.image ? [state.image.id] : []);
   await selectImage(next.image.id);
   if (next.regions?.length) focusRegion(next.regions[0]);
+  await refreshGallery();
   say(`Next: ${next.image.name}${next.meanEntropy === undefined ? "" : ` (mean uncertainty ${next.meanEntropy.toFixed(4)})`}`);
 }
 
