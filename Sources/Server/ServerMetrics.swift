@@ -18,15 +18,19 @@ public final class ServerMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        uploadedImages = registry.makeCounter(name: "cellscribe_uploaded_images_total", help: "Images stored")
-        predictions = registry.makeCounter(name: "cellscribe_predictions_total", help: "Predictions computed (cache misses)")
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "cellscribe", metricName: metric, unitName: unit, helpText: help)
+        }
+        uploadedImages = registry.makeCounter(descriptor: name("uploaded_images", "total", "Images stored"))
+        predictions = registry.makeCounter(descriptor: name("predictions", "total", "Predictions computed (cache misses)"))
         predictionSeconds = registry.makeDurationHistogram(
-            name: "cellscribe_prediction_seconds", buckets: [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)],
-            help: "Time to compute one prediction with uncertainty")
-        runningJobs = registry.makeGauge(name: "cellscribe_training_jobs_running", help: "Training jobs running now")
-        finishedJobs = registry.makeCounter(name: "cellscribe_training_jobs_total", labels: [("outcome", "finished")], help: "Training jobs ended")
-        failedJobs = registry.makeCounter(name: "cellscribe_training_jobs_total", labels: [("outcome", "failed")], help: "Training jobs ended")
-        stoppedJobs = registry.makeCounter(name: "cellscribe_training_jobs_total", labels: [("outcome", "stopped")], help: "Training jobs ended")
+            descriptor: name("prediction", "seconds", "Time to compute one prediction with uncertainty"),
+            buckets: [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)])
+        runningJobs = registry.makeGauge(descriptor: name("training_jobs_running", "", "Training jobs running now"))
+        let ended = name("training_jobs", "total", "Training jobs ended, by outcome")
+        finishedJobs = registry.makeCounter(descriptor: ended, labels: [("outcome", "finished")])
+        failedJobs = registry.makeCounter(descriptor: ended, labels: [("outcome", "failed")])
+        stoppedJobs = registry.makeCounter(descriptor: ended, labels: [("outcome", "stopped")])
     }
 
     /// Routes swift-metrics (Hummingbird's request metrics) to this registry. Once per process: the metrics
