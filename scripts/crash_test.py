@@ -8,7 +8,9 @@ checksum intact, and that the server answers normally. Exits non-zero on any los
 
 Usage: crash_test.py CELLSCRIBE_BINARY IMAGE_FILE [--rounds 4] [--port 18181]. Standard library only.
 """
-import argparse, json, os, random, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request, uuid, zlib, struct
+import argparse, json, random, shutil, signal, struct, sys, tempfile, threading, time, uuid, zlib
+
+import live_server
 
 
 def png_labels(width, height, values):
@@ -29,18 +31,10 @@ def main():
     image_bytes = open(a.image, "rb").read()
 
     def start():
-        p = subprocess.Popen([a.binary, "serve", "--data", data, "--port", str(a.port), "--log-level", "error"])
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/api/health", timeout=1); return p
-            except Exception: time.sleep(0.05)
-        sys.exit("the server did not start")
+        return live_server.start(a.binary, data, a.port, log_level="error")
 
-    def call(method, path, body=None, headers=None, raw=False, timeout=10):
-        req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            payload = r.read()
-            return r.status, (payload if raw else json.loads(payload or b"{}")), dict(r.headers)
+    def call(method, path, body=None, headers=None, raw=False):
+        return live_server.call(base, method, path, body, headers, raw, timeout=10)
 
     server = start()
     _, project, _ = call("POST", "/api/projects", json.dumps({"name": "crash", "channels": ["nuclei"]}).encode())

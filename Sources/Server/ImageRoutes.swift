@@ -15,10 +15,8 @@ enum ImageRoutes {
             // Every file is checked before any is stored: one bad file stores nothing.
             let checked = try await offloaded { try files.map { try ingest($0.name, $0.data, project: project) } }
             var stored: [ImageDTO] = []
-            for (record, data) in checked {
-                var record = record
-                record.checksum = try server.blobs.write(data, to: record.path)
-                try await server.store.insert(record)
+            for (checkedRecord, data) in checked {
+                let record = try await store(checkedRecord, data, store: server.store, blobs: server.blobs)
                 server.configuration.metrics.uploadedImages.increment()
                 stored.append(ImageDTO(record))
             }
@@ -100,6 +98,14 @@ enum ImageRoutes {
         }
         guard !data.isEmpty else { throw ServerError.badRequest("the upload '\(name)' is empty") }
         return [(name, data)]
+    }
+
+    /// Writes a checked image's bytes and records it (with their checksum); returns the stored record.
+    static func store(_ record: ImageRecord, _ data: Data, store: any Store, blobs: BlobStore) async throws -> ImageRecord {
+        var record = record
+        record.checksum = try blobs.write(data, to: record.path)
+        try await store.insert(record)
+        return record
     }
 
     /// Decodes an uploaded file and checks it against the project; returns the record to store and the bytes.

@@ -122,9 +122,9 @@ final class InferenceService: Sendable {
         if let cached = models[modelKey] {
             loaded = cached
         } else {
-            // A damaged model file is reported, never used.
-            if let checksum { _ = try blobs.read(modelPath, checksum: checksum) }
-            loaded = try LoadedModel(try SegmentationModel(contentsOf: blobs.url(modelPath)))
+            // Checked and parsed from the same bytes: a damaged model file is reported, never used.
+            let data = try blobs.read(modelPath, checksum: checksum)
+            loaded = try LoadedModel(try SegmentationModel(data: data, source: modelPath))
             if !modelKey.hasPrefix("job:") { models.insert(loaded, for: modelKey, cost: 1) }
         }
         let data = try blobs.read(image.path, checksum: image.checksum)

@@ -207,7 +207,7 @@ final class JobRunner: Service, Sendable {
             scribbleSnapshot: plan.snapshot))
         try await store.finish(job.id, state: stopped ? .stopped : .finished, modelID: model.id, error: nil)
         (stopped ? metrics.stoppedJobs : metrics.finishedJobs).increment()
-        plan.removeCheckpoints(blobs: blobs)
+        plan.removeCheckpoints()
         logger.info("training job \(job.id) \(stopped ? "stopped" : "finished"): model \(model.id) (version \(model.version))")
         events.finish(jobID: job.id, event: "finished", data: try JobEvents.json(JobDTO(try await store.job(job.id))))
     }

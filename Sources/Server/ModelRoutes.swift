@@ -23,21 +23,20 @@ enum ModelRoutes {
             let project = try await server.store.project(projectID)
             let data = try await request.bodyData(limit: server.configuration.maxUploadBytes)
             guard !data.isEmpty else { throw ServerError.badRequest("the model upload is empty") }
+            // It must load, and fit the project's channels, before anything is stored.
+            let info: SegmentationModelInfo
+            do {
+                info = try await offloaded { try SegmentationModel(data: data, source: "the uploaded model").info }
+            } catch {
+                throw ServerError.unprocessable("the upload is not a CellScribe model: \(ServerError(mapping: error).message)")
+            }
+            guard info.input.channels == project.channelNames.count else {
+                throw ServerError.unprocessable(
+                    "the model takes \(info.input.channels) channels; the project has \(project.channelNames.count)")
+            }
             let modelID = StoreIDs.make()
             let path = "projects/\(projectID)/models/\(modelID).safetensors"
             let checksum = try server.blobs.write(data, to: path)
-            do {
-                // It must load, and fit the project's channels.
-                let info = try await offloaded { try SegmentationModel(contentsOf: server.blobs.url(path)).info }
-                guard info.input.channels == project.channelNames.count else {
-                    throw ServerError.unprocessable(
-                        "the model takes \(info.input.channels) channels; the project has \(project.channelNames.count)")
-                }
-            } catch {
-                server.blobs.remove(path)
-                if error is ServerError { throw error }
-                throw ServerError.unprocessable("the upload is not a CellScribe model: \(ServerError(mapping: error).message)")
-            }
             let record = try await server.store.insertNextVersion(ModelRecord(
                 id: modelID, projectID: projectID, version: 0, parentID: nil, jobID: nil, path: path, checksum: checksum,
                 byteCount: data.count, metrics: [:], settings: TrainingSettingsRecord(), scribbleSnapshot: [:]))

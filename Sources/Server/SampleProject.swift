@@ -35,19 +35,12 @@ struct SampleProject: Decodable {
         let folder = url.deletingLastPathComponent()
         for entry in sample.images {
             let data = try Data(contentsOf: folder.appendingPathComponent(entry.file))
-            var (record, bytes) = try ImageRoutes.ingest(entry.file, data, project: project)
-            record.checksum = try blobs.write(bytes, to: record.path)
-            try await store.insert(record)
+            let (checked, bytes) = try ImageRoutes.ingest(entry.file, data, project: project)
+            let record = try await ImageRoutes.store(checked, bytes, store: store, blobs: blobs)
             guard let labelsFile = entry.scribblesFromLabels else { continue }
             let labels = try ImageFormats.readLabels(folder.appendingPathComponent(labelsFile))
             let scribbles = try ScribbleGenerator(budget: .fraction(entry.fraction ?? 0.2), seed: entry.seed ?? 43).scribbles(for: labels)
-            let path = record.newScribblePath(version: 1)
-            let checksum = try blobs.write(try ImageFormats.encode(scribbles.labelImage, format: .tiff), to: path)
-            let background = scribbles.count(of: ScribbleMap.background)
-            _ = try await store.updateScribbles(
-                of: record.id, expectedVersion: 0, path: path, checksum: checksum,
-                foreground: scribbles.foregroundPixelCount,
-                background: background)
+            _ = try await ScribbleRoutes.save(scribbles, for: record, expectedVersion: 0, store: store, blobs: blobs)
         }
         return project.id
     }

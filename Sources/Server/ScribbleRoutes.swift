@@ -35,19 +35,25 @@ enum ScribbleRoutes {
             let project = try await server.store.project(record.projectID)
             let data = try await request.bodyData(limit: server.configuration.maxUploadBytes)
             let scribbles = try await offloaded { try decode(data, for: record, classes: project.classNames.count) }
-            let path = record.newScribblePath(version: expected + 1)
-            let checksum = try server.blobs.write(try ImageFormats.encode(scribbles.labelImage, format: .tiff), to: path)
-            let updated: ImageRecord
-            do {
-                updated = try await server.store.updateScribbles(
-                    of: record.id, expectedVersion: expected, path: path, checksum: checksum,
-                    foreground: scribbles.foregroundPixelCount,
-                    background: scribbles.count(of: ScribbleMap.background))
-            } catch {
-                server.blobs.remove(path)
-                throw error
-            }
+            let updated = try await save(scribbles, for: record, expectedVersion: expected, store: server.store, blobs: server.blobs)
             return JSONBody.response(ImageDTO(updated), headers: [.eTag: etag(updated.scribbleVersion)])
+        }
+    }
+
+    /// Writes `scribbles` as a new version's file and records it if the image is still at `expectedVersion`
+    /// (the file is removed again when it is not); returns the updated image.
+    static func save(
+        _ scribbles: ScribbleMap, for record: ImageRecord, expectedVersion: Int, store: any Store, blobs: BlobStore
+    ) async throws -> ImageRecord {
+        let path = record.newScribblePath(version: expectedVersion + 1)
+        let checksum = try blobs.write(try ImageFormats.encode(scribbles.labelImage, format: .tiff), to: path)
+        do {
+            return try await store.updateScribbles(
+                of: record.id, expectedVersion: expectedVersion, path: path, checksum: checksum,
+                foreground: scribbles.foregroundPixelCount, background: scribbles.count(of: ScribbleMap.background))
+        } catch {
+            blobs.remove(path)
+            throw error
         }
     }
 

@@ -59,15 +59,14 @@ struct TrainingPlan: Sendable {
         }
         let outputPath = "\(job.workPath)/model.safetensors"
         let outputURL = blobs.url(outputPath)
-        let trainer = Trainer(options: options, dataset: entries, output: outputURL)
         return TrainingPlan(
             job: job, options: options, entries: entries, snapshot: snapshot, images: byID, outputPath: outputPath,
             outputURL: outputURL, startURL: startURL,
-            resumes: FileManager.default.fileExists(atPath: trainer.checkpointURL.path))
+            resumes: FileManager.default.fileExists(atPath: Trainer.checkpointFiles(for: outputURL)[0].path))
     }
 
     /// Removes the checkpoint files once the model is stored (they are several times its size).
-    func removeCheckpoints(blobs: BlobStore) {
-        blobs.remove(in: job.workPath, prefix: "model.checkpoint")
+    func removeCheckpoints() {
+        for url in Trainer.checkpointFiles(for: outputURL) { try? FileManager.default.removeItem(at: url) }
     }
 }

@@ -25,8 +25,9 @@ extension ModelFile {
         return file
     }
 
-    /// Parses a complete file held in memory; `path` names it in errors.
-    static func decode(_ data: Data, path: String) throws -> ModelFile {
+    /// Parses a complete file held in memory (an upload, a file already read to check its checksum); `path`
+    /// names it in errors. Throws as `read(from:)` does.
+    public static func decode(_ data: Data, path: String) throws -> ModelFile {
         func fail(_ reason: String) -> TensorsError { .modelFile(path: path, reason: reason) }
         guard data.count >= 8 else {
             throw fail("is \(data.count) bytes long; a safetensors file starts with an 8-byte header length")

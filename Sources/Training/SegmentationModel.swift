@@ -60,6 +60,11 @@ public final class SegmentationModel {
         try self.init(file: try ModelFile.read(from: url), source: url.path)
     }
 
+    /// A model from file bytes already in memory; `source` names it in errors. Throws as `init(contentsOf:)`.
+    public convenience init(data: Data, source: String) throws {
+        try self.init(file: try ModelFile.decode(data, path: source), source: source)
+    }
+
     /// The model in a read file (see `init(contentsOf:)`); `source` names it in errors.
     convenience init(file: ModelFile, source: String) throws {
         guard let info = try file.metadata(SegmentationModelInfo.self, forKey: Self.infoKey) else {

@@ -23,8 +23,14 @@ public final class Trainer {
     }
 
     /// The resumable checkpoint written every `checkpointEvery` epochs: `<output stem>.checkpoint.safetensors`.
-    public var checkpointURL: URL { Self.sibling(of: output, suffix: "checkpoint.safetensors") }
-    var optimizerURL: URL { Self.sibling(of: output, suffix: "checkpoint.optimizer.safetensors") }
+    public var checkpointURL: URL { Self.checkpointFiles(for: output)[0] }
+    var optimizerURL: URL { Self.checkpointFiles(for: output)[1] }
+
+    /// The files a run writes beside `output` to resume from: the checkpoint (weights, progress) and the
+    /// optimiser state.
+    public static func checkpointFiles(for output: URL) -> [URL] {
+        [sibling(of: output, suffix: "checkpoint.safetensors"), sibling(of: output, suffix: "checkpoint.optimizer.safetensors")]
+    }
 
     static func sibling(of url: URL, suffix: String) -> URL {
         url.deletingPathExtension().appendingPathExtension(suffix)

@@ -11,7 +11,10 @@ Usage: server_session.py CELLSCRIBE_BINARY IMAGES_DIR LABELS_DIR OTHER_IMAGE [--
 (scripts/bench/scribbles.sh prepares such folders: OUT/few/images, OUT/few/labels, OUT/test50/images/...).
 Standard library only.
 """
-import argparse, json, os, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request, uuid
+import argparse, json, os, subprocess, sys, tempfile, threading, time, urllib.request, uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import live_server  # noqa: E402
 
 def main():
     ap = argparse.ArgumentParser()
@@ -25,20 +28,10 @@ def main():
     log = lambda msg: print(f"[{time.time() - t0:7.2f} s] {msg}", flush=True)
 
     def start():
-        p = subprocess.Popen([a.binary, "serve", "--data", data, "--port", str(a.port), "--log-level", "notice"])
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/api/health", timeout=1); return p
-            except Exception: time.sleep(0.1)
-        sys.exit("the server did not start")
+        return live_server.start(a.binary, data, a.port, log_level="notice")
 
     def call(method, path, body=None, headers=None, raw=False):
-        req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(req, timeout=600) as r:
-                payload = r.read(); return r.status, (payload if raw else json.loads(payload or b"{}")), dict(r.headers)
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"{}"), dict(e.headers)
+        return live_server.call(base, method, path, body, headers, raw)
 
     def multipart(files):
         boundary = uuid.uuid4().hex; out = b""

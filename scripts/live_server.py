@@ -1,0 +1,27 @@
+"""Helpers for scripts that drive a live `cellscribe serve`: start it and wait until it answers, call its API.
+Standard library only."""
+import json, subprocess, sys, time, urllib.error, urllib.request
+
+
+def start(binary, data, port, log_level="warning", attempts=300):
+    """Starts the server on `data` and `port`; returns the process once /api/health answers."""
+    process = subprocess.Popen([binary, "serve", "--data", data, "--port", str(port), "--log-level", log_level])
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1)
+            return process
+        except Exception:
+            time.sleep(0.1)
+    sys.exit("the server did not start")
+
+
+def call(base, method, path, body=None, headers=None, raw=False, timeout=600):
+    """(status, payload, headers): payload is the JSON body, or the bytes with `raw`; HTTP errors are returned,
+    not raised (their payload is the server's JSON error)."""
+    request = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+            return response.status, (payload if raw else json.loads(payload or b"{}")), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}"), dict(error.headers)
