@@ -11,8 +11,9 @@ struct PredictCommand: ParsableCommand {
         abstract: "Segment images with a trained model.",
         discussion: """
             Images of any size are predicted in overlapping tiles blended without seams. For each image \
-            <stem>.tif (instance labels, or classes for a classes model) is written to --out, and with \
-            --probabilities <stem>_prob.tif (float32, one channel per class), and with --uncertainty \
+            <stem>.tif (instance labels, or classes for a classes model) is written to --out (for a scribbles \
+            model with several tasks, the first task's; the others' go to <stem>_task2.tif, ...), and with \
+            --probabilities <stem>_prob.tif (float32, one channel per class of every task), and with --uncertainty \
             <stem>_entropy.tif (binary entropy of the foreground probability, nats) and <stem>_variance.tif (each \
             class probability's variance over the Monte Carlo dropout passes; 8 passes unless --mc-samples says). \
             One line per image reports the instances found, the mean entropy and the time taken; the last line \
@@ -78,6 +79,9 @@ struct PredictCommand: ParsableCommand {
                     image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: passes,
                     flipAveraging: flips, measuresUncertainty: uncertainty)
                 try ImageFormats.write(result.labels, to: outFolder.appendingPathComponent("\(stem).tif"))
+                for (t, labels) in result.taskLabels.enumerated() {
+                    try ImageFormats.write(labels, to: outFolder.appendingPathComponent("\(stem)_task\(t + 2).tif"))
+                }
                 if probabilities {
                     let maps = try Image(
                         shape: [result.probabilities.count / image.planeCount] + image.spatialShape,

@@ -23,8 +23,10 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Folder of images.", valueName: "dir")) var images: String?
     @Option(help: ArgumentHelp("Folder of label images with the same file stems.", valueName: "dir")) var labels: String?
-    @Option(help: ArgumentHelp("Folder of scribbles with the same file stems (--task scribbles).", valueName: "dir"))
-    var scribbles: String?
+    @Option(help: ArgumentHelp(
+        "Folder of scribbles with the same file stems (--task scribbles); repeat it for several tasks (say nuclei and "
+            + "whole cells), each learnt by its own head.", valueName: "dir"))
+    var scribbles: [String] = []
     @Option(help: ArgumentHelp("CSV list of image,label[,split] instead of --images/--labels.", valueName: "file"))
     var csv: String?
     @Option(help: "What to learn: instances, binary, classes, edges or scribbles.") var task: SegmentationTask
@@ -64,6 +66,16 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Scribbles: reconstruct patches without blind spots (an ablation; the default corrupts 85%).")
     var noBlindSpot = false
     @Option(help: ArgumentHelp(
+        "Scribbles: mixture components per class, background first (one number: for every class; default: one per "
+            + "image channel).", valueName: "list"))
+    var components: CountsArgument?
+    @Option(help: ArgumentHelp(
+        "Scribbles: image channels (from 0) the blind-spot term reconstructs; one list for all tasks, or one per task "
+            + "separated by ';' (default: all).", valueName: "list"))
+    var reconstruct: ChannelListsArgument?
+    @Option(help: "Scribbles: weight of a total-variation smoothness term on the class probabilities (default 0, off).")
+    var tvWeight: Float = 0
+    @Option(help: ArgumentHelp(
         "Checkpoint ensemble: split the run into n cycles (Adam and the cosine restart each), keep each cycle's best.",
         valueName: "n"))
     var ensemble: Int = 1
@@ -74,12 +86,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON event per line instead of a progress bar.") var json = false
     @OptionGroup var threads: ThreadOptions
 
-    /// The annotation folder: --labels, or --scribbles for the scribbles task.
-    var annotations: String? { labels ?? scribbles }
+    /// The annotation folder: --labels, or the first --scribbles for the scribbles task.
+    var annotations: String? { labels ?? scribbles.first }
 
     func validate() throws {
-        guard labels == nil || scribbles == nil else { throw ValidationError("give --labels or --scribbles, not both") }
-        guard scribbles == nil || task == .scribbles else {
+        guard labels == nil || scribbles.isEmpty else { throw ValidationError("give --labels or --scribbles, not both") }
+        guard scribbles.isEmpty || task == .scribbles else {
             throw ValidationError("--scribbles needs --task scribbles (or give dense labels with --labels)")
         }
         guard (images != nil) == (annotations != nil), (images != nil) != (csv != nil) else {
@@ -93,7 +105,7 @@ struct TrainCommand: ParsableCommand {
         let dataset = try csv.map { try DatasetIndex.csv(URL(fileURLWithPath: $0)) }
             ?? DatasetIndex.folders(
                 images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: annotations!),
-                includingUnlabelled: task == .scribbles)
+                includingUnlabelled: task == .scribbles, taskLabels: scribbles.dropFirst().map { URL(fileURLWithPath: $0) })
         let trainer = Trainer(
             options: options, dataset: dataset, output: URL(fileURLWithPath: out),
             from: from.map { URL(fileURLWithPath: $0) }, resume: resume)
@@ -130,6 +142,9 @@ struct TrainCommand: ParsableCommand {
         options.contactWidth = contactWidth
         options.reconstructionWeight = reconstructionWeight
         if noBlindSpot { options.blindSpot.probability = 0 }
+        options.mixtureComponents = components?.values
+        options.reconstructedChannels = reconstruct?.lists
+        options.totalVariationWeight = tvWeight
         options.ensembleSize = ensemble
         if noAugmentation { options.augmentation = .none }
         options.seed = seed

@@ -28,13 +28,19 @@ public struct DatasetEntry: Sendable, Equatable {
     /// False for an image without annotations, listed for self-supervision (scribbles task: it contributes to
     /// the reconstruction term only); `labels` then repeats `image`.
     public var hasLabels: Bool
+    /// Scribbles task with several tasks: the scribble files of tasks 2, 3, ... (nil where this image has none
+    /// for that task); `labels` holds the first task's.
+    public var taskLabels: [URL?]
 
-    public init(stem: String, image: URL, labels: URL, split: DatasetSplit? = nil, hasLabels: Bool = true) {
+    public init(
+        stem: String, image: URL, labels: URL, split: DatasetSplit? = nil, hasLabels: Bool = true, taskLabels: [URL?] = []
+    ) {
         self.stem = stem
         self.image = image
         self.labels = labels
         self.split = split
         self.hasLabels = hasLabels
+        self.taskLabels = taskLabels
     }
 }
 
@@ -47,19 +53,29 @@ public enum DatasetIndex {
     public static let labelExtensions: Set<String> = imageExtensions.union(["zip", "roi"])
 
     /// Pairs each image in `images` with the file of the same stem in `labels`. Images without one are skipped,
-    /// or with `includingUnlabelled` listed with `hasLabels` false (scribbles: self-supervision).
+    /// or with `includingUnlabelled` listed with `hasLabels` false (scribbles: self-supervision). For a
+    /// scribbles model with several tasks, `taskLabels` are the further tasks' folders, matched the same way
+    /// (`DatasetEntry.taskLabels`).
     ///
     /// - Throws: `TrainingError.invalidDataset` when a folder is missing or empty, when stems repeat within a
     ///   folder, or when no image has a label (naming a few stems of each side).
-    public static func folders(images: URL, labels: URL, includingUnlabelled: Bool = false) throws -> [DatasetEntry] {
+    public static func folders(
+        images: URL, labels: URL, includingUnlabelled: Bool = false, taskLabels: [URL] = []
+    ) throws -> [DatasetEntry] {
         let imageFiles = try filesByStem(in: images, role: "images")
         let labelFiles = try filesByStem(in: labels, role: "labels", extensions: labelExtensions)
+        let taskFiles = try taskLabels.enumerated().map { t, folder in
+            try filesByStem(in: folder, role: "task \(t + 2) scribbles", extensions: labelExtensions)
+        }
         let entries = imageFiles.keys.sorted().compactMap { stem -> DatasetEntry? in
+            let further = taskFiles.map { $0[stem] }
             guard let label = labelFiles[stem] else {
                 return includingUnlabelled
-                    ? DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: imageFiles[stem]!, hasLabels: false) : nil
+                    ? DatasetEntry(
+                        stem: stem, image: imageFiles[stem]!, labels: imageFiles[stem]!, hasLabels: false, taskLabels: further)
+                    : nil
             }
-            return DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: label)
+            return DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: label, taskLabels: further)
         }
         guard entries.contains(where: \.hasLabels) else {
             let imageStems = imageFiles.keys.sorted().prefix(3).joined(separator: ", ")

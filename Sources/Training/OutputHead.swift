@@ -6,28 +6,38 @@ public enum OutputHead: Sendable, Equatable {
     case sigmoid
     /// A distribution over the channels at each pixel (classes, background/interior/boundary).
     case softmax
-    /// ImPartial's mixture: the first `classes × componentsPerClass` channels are component logits (class-major,
-    /// background first), a softmax over them gives component probabilities, and a class's probability is the
-    /// sum over its components. The remaining channels (the reconstruction means) are not probabilities.
-    case componentMixture(classes: Int, componentsPerClass: Int)
+    /// ImPartial's mixture (`MixtureLayout`): per task, a softmax over its component logits gives component
+    /// probabilities and a class's probability is the sum over its components. The reconstruction means are
+    /// not probabilities.
+    case componentMixture(MixtureLayout)
 
-    /// Probabilities for `scores` `(N, K, ...)`: `(N, probabilityChannels, ...)`.
+    /// Probabilities for `scores` `(N, K, ...)`: `(N, probabilityChannels, ...)`; for a mixture, every task's
+    /// classes in task order.
     public func probabilities(_ scores: Tensor) throws -> Tensor {
         switch self {
         case .sigmoid: return try scores.sigmoid()
         case .softmax: return try scores.softmax()
-        case .componentMixture(let classes, let components):
-            let mixture = try scores.slicingChannels(0..<(classes * components)).softmax()
-            return try classProbabilities(ofComponents: mixture)
+        case .componentMixture(let layout):
+            let perTask = try layout.tasks.indices.map { t in
+                try Self.classProbabilities(ofComponents: try Self.componentProbabilities(scores, layout: layout, task: t), task: layout.tasks[t])
+            }
+            return perTask.count == 1 ? perTask[0] : try Tensor.concatenatingChannels(perTask)
         }
     }
 
-    /// Mixture heads: per-class sums `(N, classes, ...)` of component probabilities `(N, classes × components, ...)`.
-    func classProbabilities(ofComponents mixture: Tensor) throws -> Tensor {
-        guard case .componentMixture(let classes, let components) = self else { return mixture }
-        guard components > 1 else { return mixture }
-        let groups = try (0..<classes).map { c in
-            try mixture.slicingChannels((c * components)..<((c + 1) * components)).sum(axes: [1])
+    /// Task `t`'s component probabilities `(N, K_t, ...)`: the softmax over its logits.
+    static func componentProbabilities(_ scores: Tensor, layout: MixtureLayout, task t: Int) throws -> Tensor {
+        let start = layout.outputOffset(ofTask: t)
+        return try scores.slicingChannels(start..<(start + layout.tasks[t].componentCount)).softmax()
+    }
+
+    /// Per-class sums `(N, classes, ...)` of a task's component probabilities `(N, K, ...)`.
+    static func classProbabilities(ofComponents mixture: Tensor, task: MixtureLayout.Task) throws -> Tensor {
+        guard task.components.contains(where: { $0 > 1 }) else { return mixture }
+        let groups = try (0..<task.classes).map { c in
+            let range = task.componentRange(ofClass: c)
+            let slice = try mixture.slicingChannels(range)
+            return range.count == 1 ? slice : try slice.sum(axes: [1])
         }
         return try Tensor.concatenatingChannels(groups)
     }
@@ -36,7 +46,7 @@ public enum OutputHead: Sendable, Equatable {
     public func probabilityChannels(outputChannels: Int) -> Int {
         switch self {
         case .sigmoid, .softmax: outputChannels
-        case .componentMixture(let classes, _): classes
+        case .componentMixture(let layout): layout.probabilityChannels
         }
     }
 }
@@ -55,24 +65,25 @@ public enum SegmentationTask: String, Codable, Sendable, CaseIterable {
     /// blind-spot reconstruction through a per-class mixture of components).
     case scribbles
 
-    /// The head that turns the network's scores into probabilities; `classCount` includes background.
-    public func head(classCount: Int, inputChannels: Int) -> OutputHead {
+    /// The head that turns the network's scores into probabilities; `classCount` includes background;
+    /// `mixture` is the scribbles task's layout (default: `MixtureLayout.standard`).
+    public func head(classCount: Int, inputChannels: Int, mixture: MixtureLayout? = nil) -> OutputHead {
         switch self {
         case .instances, .classes: .softmax
         case .binary, .edges: .sigmoid
-        case .scribbles: .componentMixture(classes: classCount, componentsPerClass: inputChannels)
+        case .scribbles: .componentMixture(mixture ?? .standard(classCount: classCount, inputChannels: inputChannels))
         }
     }
 
     /// Output channels of the network: 3 for instances, 1 for binary and edges, `classCount` (background
-    /// included) for classes; for scribbles K = classCount × inputChannels component logits plus
-    /// inputChannels × K reconstruction means (ImPartial's default of one component per channel and class).
-    public func outputChannels(classCount: Int, inputChannels: Int) -> Int {
+    /// included) for classes; for scribbles the mixture's (by default K = classCount × inputChannels component
+    /// logits plus inputChannels × K reconstruction means).
+    public func outputChannels(classCount: Int, inputChannels: Int, mixture: MixtureLayout? = nil) -> Int {
         switch self {
         case .instances: 3
         case .binary, .edges: 1
         case .classes: classCount
-        case .scribbles: classCount * inputChannels * (1 + inputChannels)
+        case .scribbles: (mixture ?? .standard(classCount: classCount, inputChannels: inputChannels)).outputChannels
         }
     }
 }

@@ -28,15 +28,16 @@ public struct PatchSampler: Sendable {
         patchShape.count == 3 ? (patchShape[0], patchShape[1], patchShape[2]) : (1, patchShape[0], patchShape[1])
     }
 
-    /// `count` patches drawn from `samples` (uniformly by image).
+    /// `count` patches drawn from `samples` (uniformly by image; all with the same channel and target counts).
     public func batch(from samples: [TrainingSample], count: Int, generator: inout RandomGenerator) -> PatchBatch {
         let channels = samples[0].image.channels
+        let targets = samples[0].targetChannels
         let pixels = patchShape.reduce(1, *)
         var batch = PatchBatch(
             input: [Float](repeating: 0, count: count * channels * pixels),
-            target: [Float](repeating: 0, count: count * pixels),
-            weights: [Float](repeating: 0, count: count * pixels),
-            inputShape: [count, channels] + patchShape)
+            target: [Float](repeating: 0, count: count * targets * pixels),
+            weights: [Float](repeating: 0, count: count * targets * pixels),
+            inputShape: [count, channels] + patchShape, targetChannels: targets)
         for index in 0..<count {
             let sample = samples[Int(generator.next() % UInt64(samples.count))]
             let placement = place(in: sample, generator: &generator)
@@ -45,8 +46,8 @@ public struct PatchSampler: Sendable {
                     batch.weights.withUnsafeMutableBufferPointer { weights in
                         let patch = PatchBuffers(
                             input: UnsafeMutableBufferPointer(rebasing: input[(index * channels * pixels)...]),
-                            target: UnsafeMutableBufferPointer(rebasing: target[(index * pixels)...]),
-                            weights: UnsafeMutableBufferPointer(rebasing: weights[(index * pixels)...]))
+                            target: UnsafeMutableBufferPointer(rebasing: target[(index * targets * pixels)...]),
+                            weights: UnsafeMutableBufferPointer(rebasing: weights[(index * targets * pixels)...]))
                         fill(patch, from: sample, placement: placement)
                         IntensityAugmentation(options: augmentation)
                             .apply(to: patch.input, channels: channels, volume: volume, generator: &generator)
@@ -128,8 +129,10 @@ public struct PatchSampler: Sendable {
                         guard ny >= 0, ny < h, nx >= 0, nx < w else { continue }
                         let out = (z * ph + y) * pw + x
                         let nearest = (sz * h + ny) * w + nx
-                        patch.target[out] = sample.target[nearest]
-                        patch.weights[out] = sample.weights[nearest]
+                        for t in 0..<sample.targetChannels {
+                            patch.target[t * patchPixels + out] = sample.target[t * plane + nearest]
+                            patch.weights[t * patchPixels + out] = sample.weights[t * plane + nearest]
+                        }
                         for c in 0..<channels {
                             let base = c * plane + sz * h * w
                             patch.input[c * patchPixels + out] =

@@ -3,10 +3,14 @@ import Imaging
 
 /// A model's output for one image.
 public struct Segmentation: Sendable {
-    /// `(K, [Z,] Y, X)` probabilities, row-major.
+    /// `(K, [Z,] Y, X)` probabilities, row-major; for a scribbles model with several tasks, every task's classes
+    /// in task order.
     public var probabilities: [Float]
-    /// Instances (or the class map for the classes task), `([Z,] Y, X)`.
+    /// Instances (or the class map for the classes task), `([Z,] Y, X)`; of the first task for a scribbles model
+    /// with several.
     public var labels: LabelImage
+    /// Scribbles models with several tasks: the instances of tasks 2, 3, ...
+    public var taskLabels: [LabelImage] = []
     /// With uncertainty: the variance of each class probability across the passes, `(K, [Z,] Y, X)`.
     public var variance: [Float]? = nil
     /// With uncertainty: the binary entropy (nats) of the mean foreground probability 1 − P(background),
@@ -45,9 +49,16 @@ extension SegmentationModel {
                 of: prepared, predictor: predictor, monteCarloSamples: monteCarloSamples, flipAveraging: flipAveraging)
         }
         let decoder = InstanceDecoder(task: info.task, options: instances ?? info.instances)
-        var labels = try decoder.labels(from: probabilities, shape: prepared.spatialShape)
-        labels.spacing = image.spacing
-        return Segmentation(probabilities: probabilities, labels: labels, variance: variance, entropy: entropy)
+        let tasks = info.mixtureLayout?.tasks.indices.map { $0 } ?? [0]
+        let taskLabels = try tasks.map { t in
+            let offset = (info.mixtureLayout?.probabilityOffset(ofTask: t) ?? 0) * prepared.planeCount
+            var labels = try decoder.labels(from: offset == 0 ? probabilities : Array(probabilities[offset...]), shape: prepared.spatialShape)
+            labels.spacing = image.spacing
+            return labels
+        }
+        return Segmentation(
+            probabilities: probabilities, labels: taskLabels[0], taskLabels: Array(taskLabels.dropFirst()), variance: variance,
+            entropy: entropy)
     }
 
     /// Class probabilities of a prepared image, averaged over the ensemble's networks (each with

@@ -14,10 +14,14 @@ public struct SegmentationModelInfo: Codable, Sendable, Equatable {
     /// Physical voxel size `(Z, Y, X)` ratios the targets were computed with (3D), nil for isotropic.
     public var spacing: [Double]?
     public var instances: InstanceOptions
+    /// Scribbles task: the mixture head's tasks, components and reconstructed channels; nil for other tasks and
+    /// for the standard layout (`MixtureLayout.standard`, all files written before layouts were configurable).
+    /// `classCount` is the first task's.
+    public var mixture: MixtureLayout?
 
     public init(
         task: SegmentationTask, input: InputPreparation, classCount: Int, patchShape: [Int],
-        spacing: [Double]? = nil, instances: InstanceOptions = InstanceOptions()
+        spacing: [Double]? = nil, instances: InstanceOptions = InstanceOptions(), mixture: MixtureLayout? = nil
     ) {
         self.task = task
         self.input = input
@@ -25,6 +29,12 @@ public struct SegmentationModelInfo: Codable, Sendable, Equatable {
         self.patchShape = patchShape
         self.spacing = spacing
         self.instances = instances
+        self.mixture = mixture
+    }
+
+    /// The scribbles head's layout (nil for other tasks).
+    public var mixtureLayout: MixtureLayout? {
+        task == .scribbles ? mixture ?? .standard(classCount: classCount, inputChannels: input.channels) : nil
     }
 }
 
@@ -107,5 +117,7 @@ public final class SegmentationModel {
     }
 
     /// How this model's scores become probabilities.
-    public var head: OutputHead { info.task.head(classCount: info.classCount, inputChannels: info.input.channels) }
+    public var head: OutputHead {
+        info.task.head(classCount: info.classCount, inputChannels: info.input.channels, mixture: info.mixture)
+    }
 }

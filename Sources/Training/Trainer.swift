@@ -36,6 +36,23 @@ public final class Trainer {
         url.deletingPathExtension().appendingPathExtension(suffix)
     }
 
+    /// The scribbles head: a fine-tuned model's own (the options may not ask for another), else the options'
+    /// for the tasks and classes in `data`.
+    func mixtureLayout(data: TrainingData, startingLayout: MixtureLayout?) throws -> MixtureLayout {
+        let classes = data.taskClassCounts ?? [data.classCount]
+        guard let startingLayout else { return try options.mixtureLayout(taskClasses: classes, inputChannels: data.channels) }
+        if options.mixtureComponents != nil || options.reconstructedChannels != nil {
+            let requested = try options.mixtureLayout(taskClasses: classes, inputChannels: data.channels)
+            guard requested == startingLayout else {
+                throw TrainingError.invalidOption(
+                    name: "--components/--reconstruct", value: "\(requested.tasks.map(\.components))",
+                    reason: "the model being fine-tuned has components \(startingLayout.tasks.map(\.components)) and "
+                        + "reconstructs \(startingLayout.tasks.map(\.reconstructedChannels)); leave these options out")
+            }
+        }
+        return startingLayout
+    }
+
     /// Runs training until the epochs or the time budget are used up, or `interruption` asks otherwise (asked
     /// after every step), reporting progress to `events`.
     ///
@@ -49,20 +66,23 @@ public final class Trainer {
         let start = clock.now
         try options.validate()
         let startingPoint = try StartingPoint.load(options: options, initialModel: initialModel, checkpoint: resume ? checkpointURL : nil)
+        let startingLayout = startingPoint?.info.mixtureLayout
         let data = try options.task == .scribbles
             ? TrainingData.loadScribbles(
                 entries, options: options, channels: startingPoint?.info.input.channels,
-                classCount: startingPoint?.info.classCount)
+                taskClasses: startingLayout?.tasks.map(\.classes))
             : TrainingData.load(
                 entries, options: options, channels: startingPoint?.info.input.channels,
                 classCount: startingPoint?.info.classCount)
+        let mixture = try options.task == .scribbles ? mixtureLayout(data: data, startingLayout: startingLayout) : nil
         let info = SegmentationModelInfo(
             task: options.task, input: InputPreparation(channels: data.channels), classCount: data.classCount,
             patchShape: options.effectivePatchShape, spacing: data.spacing,
-            instances: startingPoint?.info.instances ?? InstanceOptions())
+            instances: startingPoint?.info.instances ?? InstanceOptions(), mixture: mixture)
         let configuration = UNetConfiguration(
             dimensions: options.dimensions, inputChannels: data.channels,
-            outputChannels: options.task.outputChannels(classCount: data.classCount, inputChannels: data.channels), widths: options.widths,
+            outputChannels: options.task.outputChannels(
+                classCount: data.classCount, inputChannels: data.channels, mixture: mixture), widths: options.widths,
             dropout: options.dropout, upsampling: options.upsampling,
             normalization: options.normalization)
         let network = try startingPoint?.network ?? UNet(configuration, seed: options.seed)
@@ -82,12 +102,11 @@ public final class Trainer {
             foregroundFraction: options.task == .scribbles ? options.scribbleFraction : options.foregroundFraction)
         let stepsPerEpoch = options.stepsPerEpoch ?? Self.automaticStepsPerEpoch(data.training, options: options)
         let validator = Validator(task: options.task, samples: Array(data.validation.prefix(options.validationImageLimit)))
-        let loss: any TrainingObjective = options.task == .scribbles
-            ? ScribbleLoss(
-                classes: data.classCount, componentsPerClass: data.channels, channels: data.channels,
-                foregroundWeight: options.scribbleWeight, backgroundWeight: options.scribbleWeight,
-                reconstructionWeight: options.reconstructionWeight)
-            : TrainingLoss(head: model.head, channels: configuration.outputChannels)
+        let loss: any TrainingObjective = mixture.map {
+            ScribbleLoss(
+                layout: $0, foregroundWeight: options.scribbleWeight, backgroundWeight: options.scribbleWeight,
+                reconstructionWeight: options.reconstructionWeight, totalVariationWeight: options.totalVariationWeight)
+        } ?? TrainingLoss(head: model.head, channels: configuration.outputChannels)
         let blindSpot = options.task == .scribbles && options.reconstructionWeight > 0 ? options.blindSpot : nil
         events(.started(TrainingStart(
             task: options.task, trainingImages: data.training.count, validationImages: data.validation.count,

@@ -9,8 +9,10 @@ struct TrainingData {
     var validation: [ValidationSample]
     /// Channels of the prepared images.
     var channels: Int
-    /// Classes, background included.
+    /// Classes, background included (scribbles: the first task's).
     var classCount: Int
+    /// Scribbles task: each task's classes, background included (target channel t is task t).
+    var taskClassCounts: [Int]? = nil
     /// `(Z, Y, X)` voxel size ratios of the first volume (nil in 2D or when the files do not say).
     var spacing: [Double]?
 }

@@ -74,6 +74,14 @@ public struct TrainingOptions: Codable, Sendable {
     public var scribbleWeight: Float = 0.45
     /// Scribbles task: the blind-spot corruption.
     public var blindSpot = BlindSpot()
+    /// Scribbles task: mixture components per class, background first (one value: the same for every class);
+    /// nil gives ImPartial's default of one per input channel.
+    public var mixtureComponents: [Int]? = nil
+    /// Scribbles task: the input channels (0-based) each task reconstructs, one list per task or one for all;
+    /// nil reconstructs every channel.
+    public var reconstructedChannels: [[Int]]? = nil
+    /// Scribbles task: weight of the total-variation term on the class probabilities (ImPartial: 0, off).
+    public var totalVariationWeight: Float = 0
     public var seed: UInt64 = 1
 
     public init() {}
@@ -121,6 +129,41 @@ public struct TrainingOptions: Codable, Sendable {
         if let spacing, spacing.count != dimensions || !spacing.allSatisfy({ $0 > 0 && $0.isFinite }) {
             throw fail("--spacing", spacing, "give \(dimensions) positive sizes, Z first in 3D")
         }
+        guard totalVariationWeight >= 0, totalVariationWeight.isFinite else {
+            throw fail("--tv-weight", totalVariationWeight, "it must be ≥ 0")
+        }
+        if let reconstructedChannels, reconstructedChannels.isEmpty {
+            throw fail("--reconstruct", "(empty)", "give channel lists, or leave the option out to reconstruct all")
+        }
         try augmentation.validate()
+    }
+
+    /// The scribbles head for `taskClasses` (each task's class count, background included) on `inputChannels`
+    /// channels, from `mixtureComponents` and `reconstructedChannels`.
+    ///
+    /// - Throws: `TrainingError.invalidOption` when the lists do not fit the classes, tasks or channels.
+    public func mixtureLayout(taskClasses: [Int], inputChannels: Int) throws -> MixtureLayout {
+        if let lists = reconstructedChannels, lists.count != 1, lists.count != taskClasses.count {
+            throw TrainingError.invalidOption(
+                name: "--reconstruct", value: "\(lists.count) lists",
+                reason: "give one list for all tasks or one per task (\(taskClasses.count) scribble folders)")
+        }
+        let tasks = try taskClasses.enumerated().map { t, classes in
+            let components: [Int]
+            switch mixtureComponents {
+            case nil: components = [Int](repeating: inputChannels, count: classes)
+            case let list? where list.count == 1: components = [Int](repeating: list[0], count: classes)
+            case let list? where list.count == classes: components = list
+            case let list?:
+                throw TrainingError.invalidOption(
+                    name: "--components", value: list.map(String.init).joined(separator: ","),
+                    reason: "task \(t + 1) has \(classes) classes (background first); give one count or \(classes)")
+            }
+            let reconstructed = reconstructedChannels.map { $0.count == 1 ? $0[0] : $0[t] } ?? Array(0..<inputChannels)
+            return MixtureLayout.Task(components: components, reconstructedChannels: reconstructed)
+        }
+        let layout = MixtureLayout(tasks: tasks)
+        try layout.validate(inputChannels: inputChannels)
+        return layout
     }
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ScribbleLossTests {
     /// One 2x2 image, one channel: classes background and foreground, one component each, so the network has
     /// 2 logits + 2 mean maps.
-    let loss = ScribbleLoss(classes: 2, componentsPerClass: 1, channels: 1)
+    let loss = ScribbleLoss(layout: MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [0])]))
 
     func batch(target: [Float], weights: [Float]) -> PatchBatch {
         PatchBatch(input: [0, 0, 0, 0], target: target, weights: weights, inputShape: [1, 1, 2, 2])

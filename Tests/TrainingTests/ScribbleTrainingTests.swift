@@ -49,7 +49,7 @@ struct ScribbleTrainingTests {
         let summary = try Trainer(options: Self.options(epochs: 4, steps: 20), dataset: dataset, output: output).run { _ in }
         #expect(summary.steps == 80)
         let model = try SegmentationModel(contentsOf: output)
-        #expect(model.head == .componentMixture(classes: 2, componentsPerClass: 1))
+        #expect(model.head == .componentMixture(.standard(classCount: 2, inputChannels: 1)))
         let withScribbles = try Self.heldOutForegroundIoU(model)
 
         var blind = Self.options(epochs: 4, steps: 20)
@@ -68,7 +68,7 @@ struct ScribbleTrainingTests {
         var options = Self.options(epochs: 1, steps: 1)
         options.validationFraction = 0.2
         let data = try TrainingData.loadScribbles(
-            try Self.scribbledDataset(in: folder), options: options, channels: nil, classCount: nil)
+            try Self.scribbledDataset(in: folder), options: options, channels: nil, taskClasses: nil)
         let sample = data.training[0]
         let held = try #require(data.validation.first).labels.labels
         let scribbled = try ScribbleFiles.read(folder.appendingPathComponent("c53326fe.png"), shape: [256, 256]).scribbles
