@@ -14,7 +14,9 @@ struct ScribblesCommand: ParsableCommand {
             foreground strokes (cell skeletons and a ring 3 px inside each outline), 255 on background strokes \
             (the skeleton of a 4 px band around the scribbled cells and of the far background near them), 0 \
             elsewhere. Cells are chosen box by box (32x32 around a random cell pixel) until the budget is \
-            reached; the result depends only on the labels, the budget and --seed.
+            reached; the result depends only on the labels, the budget and --seed. For a 3D label stack the box \
+            lies in the slice of the drawn voxel and its cells are scribbled in that slice only, as in a slice \
+            viewer; stacks are written as TIFF when the format is png.
             """
     )
 
@@ -47,7 +49,8 @@ struct ScribblesCommand: ParsableCommand {
             do {
                 let truth = try ImageFormats.readLabels(url)
                 let map = try generator.scribbles(for: truth)
-                try ScribbleFiles.write(map, to: outFolder.appendingPathComponent("\(stem).\(format.lowercased())"))
+                let fileFormat = truth.isVolume && format.lowercased() == "png" ? "tif" : format.lowercased()
+                try ScribbleFiles.write(map, to: outFolder.appendingPathComponent("\(stem).\(fileFormat)"))
                 let cells = Set(truth.labels.filter { $0 != 0 }).count
                 print("\(stem)  \(budget.instances(of: cells)) of \(cells) cells  "
                     + "\(map.count(of: 1)) foreground, \(map.count(of: ScribbleMap.background)) background pixels")

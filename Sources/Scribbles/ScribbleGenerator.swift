@@ -28,6 +28,8 @@ public enum ScribbleBudget: Sendable, Equatable {
 /// Selection: a random cell pixel is drawn, and every cell meeting the `boxSize` box around it is scribbled
 /// (its foreground strokes and the band strokes it owns), together with the far-background strokes in the box,
 /// until the budget is spent. The result depends only on the labels, the budget and `seed`.
+/// Volumes are scribbled as a person does in a slice viewer: the box lies in the slice of the drawn voxel, and
+/// the cells it chooses (counted as 3D instances against the budget) are scribbled in that slice only.
 public struct ScribbleGenerator: Sendable {
     public var budget: ScribbleBudget
     public var seed: UInt64
@@ -43,11 +45,29 @@ public struct ScribbleGenerator: Sendable {
         self.seed = seed
     }
 
-    /// Scribbles for a 2D instance image: 1 on the chosen cells' strokes, 255 on background strokes, 0 elsewhere.
+    /// Scribbles for a 2D or 3D instance image: 1 on the chosen cells' strokes, 255 on background strokes, 0
+    /// elsewhere.
     ///
-    /// - Throws: `ScribblesError.invalidOption` for a negative budget or a 3D image.
+    /// - Throws: `ScribblesError.invalidOption` for a budget out of range.
     public func scribbles(for labels: LabelImage) throws -> ScribbleMap {
         try validate(labels)
+        let selections = chooseCells(labels)
+        let plane = labels.height * labels.width
+        var values = [UInt8](repeating: ScribbleMap.unlabelled, count: labels.labels.count)
+        for z in Set(selections.map(\.slice)).sorted() {
+            let onSlice = selections.filter { $0.slice == z }
+            let slice = labels.isVolume
+                ? try LabelImage(shape: [labels.height, labels.width], labels: Array(labels.labels[(z * plane)..<((z + 1) * plane)]))
+                : labels
+            let strokes = try sliceStrokes(
+                slice, cells: onSlice.reduce(into: Set<UInt32>()) { $0.formUnion($1.cells) }, boxes: onSlice.map(\.box))
+            values.replaceSubrange((z * plane)..<((z + 1) * plane), with: strokes)
+        }
+        return try ScribbleMap(shape: labels.shape, values: values)
+    }
+
+    /// The strokes of one 2D image (or slice) for the chosen `cells`, with far background inside `boxes`.
+    private func sliceStrokes(_ labels: LabelImage, cells chosen: Set<UInt32>, boxes: [Box]) throws -> [UInt8] {
         let (height, width) = (labels.height, labels.width)
         let cells = Self.separatingTouchingCells(labels)
         let cellMask = cells.labels.map { $0 != 0 }
@@ -61,25 +81,20 @@ public struct ScribbleGenerator: Sendable {
         let far = distanceToCells.map { $0 > Float(bandWidth) }
         let farStrokes = Self.thickened(Skeleton.thinned(far, height: height, width: width), within: far, width: width)
 
-        let chosen = chooseCells(labels)
         var values = [UInt8](repeating: ScribbleMap.unlabelled, count: labels.labels.count)
         for i in values.indices {
-            if foregroundStrokes[i], chosen.cells.contains(cells.labels[i]) {
+            if foregroundStrokes[i], chosen.contains(cells.labels[i]) {
                 values[i] = 1
-            } else if bandStrokes[i], chosen.cells.contains(owners[i]) {
+            } else if bandStrokes[i], chosen.contains(owners[i]) {
                 values[i] = ScribbleMap.background
-            } else if farStrokes[i], chosen.boxes.contains(where: { $0.contains(i, width: width) }) {
+            } else if farStrokes[i], boxes.contains(where: { $0.contains(i, width: width) }) {
                 values[i] = ScribbleMap.background
             }
         }
-        return try ScribbleMap(shape: labels.shape, values: values)
+        return values
     }
 
     private func validate(_ labels: LabelImage) throws {
-        guard !labels.isVolume else {
-            throw ScribblesError.invalidOption(
-                name: "labels", value: "shape \(labels.shape)", reason: "scribbles are generated for 2D images only")
-        }
         switch budget {
         case .fraction(let f) where !(f >= 0 && f <= 1):
             throw ScribblesError.invalidOption(name: "--fraction", value: "\(f)", reason: "use a fraction in [0, 1]")
@@ -89,41 +104,49 @@ public struct ScribbleGenerator: Sendable {
         }
     }
 
-    /// A selection box, half-open pixel ranges.
+    /// A selection box, half-open pixel ranges within a slice.
     struct Box {
         var rows: Range<Int>
         var columns: Range<Int>
         func contains(_ i: Int, width: Int) -> Bool { rows.contains(i / width) && columns.contains(i % width) }
     }
 
-    /// The cells to scribble and the boxes that chose them, drawn until the budget is reached.
-    func chooseCells(_ labels: LabelImage) -> (cells: Set<UInt32>, boxes: [Box]) {
+    /// One draw that chose cells: its box, the slice it lies in (0 in 2D) and the cells it added.
+    struct Selection {
+        var box: Box
+        var slice: Int
+        var cells: Set<UInt32>
+    }
+
+    /// The draws that chose cells, until the budget of instances is reached.
+    func chooseCells(_ labels: LabelImage) -> [Selection] {
         let cellPixels = labels.labels.indices.filter { labels.labels[$0] != 0 }
         let total = Set(cellPixels.map { labels.labels[$0] }).count
         let wanted = budget.instances(of: total)
         var generator = RandomGenerator(seed: seed)
         var chosen = Set<UInt32>()
-        var boxes: [Box] = []
+        var selections: [Selection] = []
         let (height, width) = (labels.height, labels.width)
+        let plane = height * width
         let half = boxSize / 2
         while chosen.count < wanted {
             let centre = cellPixels[Int(generator.next() % UInt64(cellPixels.count))]
-            let (y, x) = (centre / width, centre % width)
+            let (z, y, x) = (centre / plane, (centre % plane) / width, centre % width)
             let box = Box(
                 rows: max(0, y - half)..<min(height, y - half + boxSize),
                 columns: max(0, x - half)..<min(width, x - half + boxSize))
-            var added = false
+            var added = Set<UInt32>()
             for row in box.rows {
                 for column in box.columns {
-                    let label = labels.labels[row * width + column]
+                    let label = labels.labels[z * plane + row * width + column]
                     guard label != 0, chosen.count < wanted, !chosen.contains(label) else { continue }
                     chosen.insert(label)
-                    added = true
+                    added.insert(label)
                 }
             }
-            if added { boxes.append(box) }
+            if !added.isEmpty { selections.append(Selection(box: box, slice: z, cells: added)) }
         }
-        return (chosen, boxes)
+        return selections
     }
 
     /// Instances with every pixel that has a 4-neighbour of another instance cleared.
