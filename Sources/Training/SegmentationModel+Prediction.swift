@@ -49,9 +49,11 @@ extension SegmentationModel {
                 of: prepared, predictor: predictor, monteCarloSamples: monteCarloSamples, flipAveraging: flipAveraging)
         }
         let decoder = InstanceDecoder(task: info.task, options: instances ?? info.instances)
-        let tasks = info.mixtureLayout?.tasks.indices.map { $0 } ?? [0]
-        let taskLabels = try tasks.map { t in
-            let offset = (info.mixtureLayout?.probabilityOffset(ofTask: t) ?? 0) * prepared.planeCount
+        // Each task's classes start at its probability offset (one task, at 0, for every other model).
+        let layout = info.mixtureLayout
+        let channelOffsets = layout.map { layout in layout.tasks.indices.map { layout.probabilityOffset(ofTask: $0) } } ?? [0]
+        let taskLabels = try channelOffsets.map { channel in
+            let offset = channel * prepared.planeCount
             var labels = try decoder.labels(from: offset == 0 ? probabilities : Array(probabilities[offset...]), shape: prepared.spatialShape)
             labels.spacing = image.spacing
             return labels

@@ -154,11 +154,7 @@ struct MultiTaskScribbleTrainingTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let (height, width) = (48, 96)
-        var generator = RandomGeneratorForTests(seed: 4)
-        let pixels = (0..<(height * width)).map { i -> Float in
-            (i % width < 32 ? 200 : (i % width < 64 ? 100 : 0)) + generator.noise(amplitude: 10)
-        }
-        let image = try Image(shape: [1, height, width], pixels: pixels, sourceType: .float32)
+        let image = try ScribbleTrainingTests.threeBands(height: height, width: width, seed: 4)
         for name in ["images", "bright", "dark"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
         }

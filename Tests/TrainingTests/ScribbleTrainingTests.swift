@@ -85,6 +85,18 @@ struct ScribbleTrainingTests {
         #expect(data.classCount == 2)
     }
 
+    /// A `height` x `width` image of three vertical bands (bright 200, mid-grey 100, dark 0, each a third of
+    /// the width) with uniform noise of ±10.
+    static func threeBands(height: Int, width: Int, seed: UInt64) throws -> Image {
+        var generator = RandomGeneratorForTests(seed: seed)
+        let pixels = (0..<(height * width)).map { i -> Float in
+            let x = i % width
+            let level: Float = x < width / 3 ? 200 : (x < 2 * width / 3 ? 100 : 0)
+            return level + generator.noise(amplitude: 10)
+        }
+        return try Image(shape: [1, height, width], pixels: pixels, sourceType: .float32)
+    }
+
     /// Bright left third scribbled as cells, dark right third as background, a mid-grey middle third left
     /// unscribbled: the model is least sure in the middle.
     @Test("entropy is highest where the classes are ambiguous")
@@ -92,13 +104,7 @@ struct ScribbleTrainingTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let (height, width) = (48, 96)
-        var generator = RandomGeneratorForTests(seed: 2)
-        let pixels = (0..<(height * width)).map { i -> Float in
-            let x = i % width
-            let level: Float = x < 32 ? 200 : (x < 64 ? 100 : 0)
-            return level + generator.noise(amplitude: 10)
-        }
-        let image = try Image(shape: [1, height, width], pixels: pixels, sourceType: .float32)
+        let image = try Self.threeBands(height: height, width: width, seed: 2)
         let imageURL = folder.appendingPathComponent("bands.tif")
         try ImageFormats.write(image, to: imageURL)
         var scribbles = [UInt8](repeating: 0, count: height * width)
