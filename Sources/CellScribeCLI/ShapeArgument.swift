@@ -26,6 +26,9 @@ struct WidthsArgument: ExpressibleByArgument, Equatable {
         guard values.count == parts.count, values.count >= 2, values.allSatisfy({ $0 > 0 }) else { return nil }
         widths = values
     }
+
+    /// Shown as the default in `--help`: `32,64,128,256`.
+    var defaultValueDescription: String { widths.map(String.init).joined(separator: ",") }
 }
 
 /// Positive numbers written `2.18,1,1`.

@@ -4,7 +4,9 @@ import CDNNL
 /// Winograd convolutions over depth slices: out[z] = Σₜ conv2d(in[z + t − kD/2], weight[:, :, t]).
 ///
 /// oneDNN has Winograd kernels for 2D only; on the 3D U-Net's convolutions this does fewer multiplications
-/// than direct 3D convolution. Activations are kept depth-major (`MemoryDescriptor.depthMajor`), whose storage
+/// than direct 3D convolution. It is used only where those kernels exist (`ConvolutionPrimitives.winogradAvailable`,
+/// AVX-512 machines): elsewhere the nChw16c slices would get oneDNN's reference convolution, measured over 100
+/// times slower than a direct 3D convolution on a 2-core AVX2 machine. Activations are kept depth-major (`MemoryDescriptor.depthMajor`), whose storage
 /// is a batch of N·D nChw16c images, so every tap is one 2D call on a contiguous range of slices: the centre
 /// tap writes the output (with the bias), the others add to it (oneDNN's sum post-op).
 struct DepthSlicedConvolution {
@@ -21,7 +23,8 @@ struct DepthSlicedConvolution {
     }
 
     static func applies(to geometry: ConvolutionGeometry) -> Bool {
-        guard geometry.requestsWinograd, geometry.source.count == 5, geometry.groups == 1 else { return false }
+        guard geometry.requestsWinograd, geometry.source.count == 5, geometry.groups == 1,
+            ConvolutionPrimitives.winogradAvailable else { return false }
         let kernel = geometry.weights.suffix(3)
         let (kernelDepth, padding) = (kernel[kernel.startIndex], geometry.padding)
         // Every tap must reach at least one slice (a thin volume with a deep kernel uses direct convolution).

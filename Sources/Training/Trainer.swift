@@ -199,7 +199,8 @@ public final class Trainer {
                 events(.checkpoint(path: checkpointURL.path, epoch: epoch))
             }
         }
-        let tuned = try tuneThresholds(validator: validator, progress: progress)
+        // Thresholds are chosen once, so every held-out image takes part (epochs score a fixed subset).
+        let tuned = try tuneThresholds(validator: Validator(task: options.task, samples: data.validation), progress: progress)
         let summary = TrainingSummary(
             epochs: progress.epoch, steps: progress.steps, elapsedSeconds: elapsed(), bestEpoch: progress.bestEpoch,
             bestScore: progress.bestScore, scoreName: validator.scoreName, modelPath: output.path,

@@ -38,7 +38,7 @@ public struct TrainingOptions: Codable, Sendable {
     /// Fraction of the images held out for validation when the dataset does not say which.
     public var validationFraction: Double = 0.2
     /// At most this many validation images are scored each epoch (a fixed subset; the rest are kept out of
-    /// training all the same).
+    /// training all the same, and all of them choose the instance thresholds at the end).
     public var validationImageLimit: Int = 24
     /// Checkpoint ensemble (ImPartial): the run is split into this many equal cycles; each restarts Adam and the
     /// cosine schedule, its best checkpoint is kept, and prediction averages the kept networks. 1 = one model.
