@@ -6,9 +6,10 @@ import CDNNL
 /// oneDNN has Winograd kernels for 2D only; on the 3D U-Net's convolutions this does fewer multiplications
 /// than direct 3D convolution. It is used only where those kernels exist (`ConvolutionPrimitives.winogradAvailable`,
 /// AVX-512 machines): elsewhere the nChw16c slices would get oneDNN's reference convolution, measured over 100
-/// times slower than a direct 3D convolution on a 2-core AVX2 machine. Activations are kept depth-major (`MemoryDescriptor.depthMajor`), whose storage
-/// is a batch of N·D nChw16c images, so every tap is one 2D call on a contiguous range of slices: the centre
-/// tap writes the output (with the bias), the others add to it (oneDNN's sum post-op).
+/// times slower than a direct 3D convolution on a 2-core AVX2 machine. Activations are kept depth-major
+/// (`MemoryDescriptor.depthMajor`), whose storage is a batch of N·D nChw16c images, so every tap is one 2D call
+/// on a contiguous range of slices: the centre tap writes the output (with the bias), the others add to it
+/// (oneDNN's sum post-op).
 struct DepthSlicedConvolution {
     let geometry: ConvolutionGeometry
     let (batch, inputChannels, outputChannels, depth, height, width): (Int, Int, Int, Int, Int, Int)

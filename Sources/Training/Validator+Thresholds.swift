@@ -27,9 +27,9 @@ extension Validator {
             task: task, starting: model.info.instances, probabilities: probabilities, truths: truths)
     }
 
-    /// The search behind `tunedInstanceOptions` (and each epoch's score) on probabilities already computed:
-    /// foreground × seed thresholds of `grid` at the default minimum size, then (full grid) twice and three times
-    /// that size for the best pair. Ties keep the first (lowest) candidate.
+    /// The search behind `tunedInstanceOptions` on probabilities already computed: foreground × seed thresholds
+    /// at the default minimum size, then twice and three times that size for the best pair. Ties keep the first
+    /// (lowest) candidate.
     ///
     /// - Parameters:
     ///   - starting: the options whose other fields are kept.
@@ -37,12 +37,12 @@ extension Validator {
     ///   - truths: per image, the true instances (their shapes are the spatial shapes).
     /// - Returns: the best options and their AP at IoU 0.5 over all images pooled; nil without images.
     static func bestInstanceOptions(
-        task: SegmentationTask, starting: InstanceOptions, probabilities: [[Float]], truths: [LabelImage],
-        grid: ThresholdGrid = .full
+        task: SegmentationTask, starting: InstanceOptions, probabilities: [[Float]], truths: [LabelImage]
     ) throws -> (options: InstanceOptions, score: Double)? {
         guard !truths.isEmpty else { return nil }
-        let levels = grid.foregroundThresholds
-        let seeds = task == .instances ? grid.seedThresholds : [starting.seedThreshold]
+        let levels: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+        // High seed thresholds keep touching nuclei apart: DSB2018 runs chose 0.95, the edge of an earlier grid.
+        let seeds: [Float] = task == .instances ? [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98] : [starting.seedThreshold]
         let base = InstanceOptions().minimumSize  // not the model's: a fine-tuned model must not drift upwards
         func score(_ options: InstanceOptions) throws -> Double {
             let decoder = InstanceDecoder(task: task, options: options)
@@ -67,30 +67,11 @@ extension Validator {
                 try consider(options)
             }
         }
-        for minimumSize in grid.triesLargerMinimumSizes ? [2 * base, 3 * base] : [] {
+        for minimumSize in [2 * base, 3 * base] {
             guard var options = best?.options else { break }
             options.minimumSize = minimumSize
             try consider(options)
         }
         return best
     }
-}
-
-/// The candidates of the threshold search.
-struct ThresholdGrid {
-    var foregroundThresholds: [Float]
-    /// Instances task only (the binary task keeps its seed threshold).
-    var seedThresholds: [Float]
-    var triesLargerMinimumSizes: Bool
-
-    /// The search that stores thresholds in the model after training. High seed thresholds keep touching nuclei
-    /// apart: DSB2018 runs chose 0.95, the edge of an earlier grid, so 0.98 is in.
-    static let full = ThresholdGrid(
-        foregroundThresholds: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-        seedThresholds: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98], triesLargerMinimumSizes: true)
-
-    /// The quick search behind each epoch's score (a few seconds on 24 DSB2018 images): epochs are compared at
-    /// their own best thresholds, not at fixed ones that favour whichever epoch they happen to suit.
-    static let epoch = ThresholdGrid(
-        foregroundThresholds: [0.4, 0.5, 0.6], seedThresholds: [0.5, 0.7, 0.9, 0.95], triesLargerMinimumSizes: false)
 }

@@ -2,8 +2,7 @@ import Imaging
 import Evaluation
 
 /// Scores a model on held-out images each epoch. Instance tasks are scored by instance matching (the selection
-/// score is AP at IoU 0.5, at the best thresholds of `ThresholdGrid.epoch` for the instances and binary tasks),
-/// classes by mean IoU over the non-background classes.
+/// score is AP at IoU 0.5), classes by mean IoU over the non-background classes.
 struct Validator {
     let task: SegmentationTask
     let samples: [ValidationSample]
@@ -22,8 +21,8 @@ struct Validator {
         guard !samples.isEmpty else { return ([:], nil) }
         if task == .scribbles { return try scoreScribbles(model) }
         let predictor = try model.predictor()
+        let decoder = InstanceDecoder(task: task, options: model.info.instances)
         if task == .classes {
-            let decoder = InstanceDecoder(task: task, options: model.info.instances)
             var confusion = ConfusionMatrix()
             for sample in samples {
                 let predicted = try decoder.labels(
@@ -33,19 +32,11 @@ struct Validator {
             let meanIoU = confusion.meanIoU(excludingBackground: true)
             return (["mean_iou": meanIoU, "pixel_accuracy": confusion.pixelAccuracy], meanIoU)
         }
-        let probabilities = try samples.map { try model.probabilities(of: $0.image, predictor: predictor) }
-        let truths = try samples.map { try Self.instances($0.labels) }
-        // Instances and binary: each epoch is scored at its own best thresholds of a small grid.
-        let options = try task == .edges
-            ? model.info.instances
-            : Self.bestInstanceOptions(
-                task: task, starting: model.info.instances, probabilities: probabilities, truths: truths, grid: .epoch)?
-                .options ?? model.info.instances
-        let decoder = InstanceDecoder(task: task, options: options)
         var evaluation = try DatasetEvaluation()
-        for (index, sample) in samples.enumerated() {
-            let predicted = try decoder.labels(from: probabilities[index], shape: sample.labels.shape)
-            evaluation.add(try ImageEvaluation(name: sample.stem, predicted: predicted, truth: truths[index]))
+        for sample in samples {
+            let probabilities = try model.probabilities(of: sample.image, predictor: predictor)
+            let predicted = try decoder.labels(from: probabilities, shape: sample.labels.shape)
+            evaluation.add(try ImageEvaluation(name: sample.stem, predicted: predicted, truth: try Self.instances(sample.labels)))
         }
         let summary = evaluation.summary
         let values: [String: Double] = [

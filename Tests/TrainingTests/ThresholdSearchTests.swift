@@ -39,14 +39,6 @@ struct ThresholdSearchTests {
         #expect(best.options.foregroundThreshold == 0.3)  // every level works: the first is kept
         #expect(best.options.minimumSize == InstanceOptions().minimumSize)  // larger sizes are no better
         #expect(best.options.mergeThreshold == 0.3)  // fields outside the search are kept
-
-        // Each epoch's quick search finds the same split.
-        let quick = try #require(
-            try Validator.bestInstanceOptions(
-                task: .instances, starting: InstanceOptions(), probabilities: [probabilities], truths: [truth], grid: .epoch))
-        #expect(quick.score == 1)
-        #expect(quick.options.seedThreshold == 0.95)
-        #expect(quick.options.foregroundThreshold == 0.4)
     }
 
     @Test func noImagesNoChoice() throws {
