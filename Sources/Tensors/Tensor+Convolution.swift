@@ -166,19 +166,16 @@ extension Tensor {
 
 /// Creation and backward passes of convolution primitives.
 enum ConvolutionPrimitives {
-    /// Whether this CPU has oneDNN's 2D Winograd kernels (AVX-512 machines; oneDNN 2.6 has none for AVX2).
-    /// Where it has none, convolutions asked for Winograd are direct ones.
+    /// Whether this CPU has oneDNN's 2D Winograd kernels (AVX-512 machines; oneDNN 2.6 has none for AVX2):
+    /// whether a small Winograd convolution can be made. Where it has none, convolutions asked for Winograd are
+    /// direct ones.
     static let winogradAvailable: Bool = {
-        let layout = MemoryDescriptor.make([1, 16, 8, 8], tag: dnnl_nChw16c)
-        var (source, destination) = (layout.raw, layout.raw)
-        var weights = MemoryDescriptor.any([16, 16, 3, 3]).raw
-        var descriptor = dnnl_convolution_desc_t()
+        let options = ConvolutionOptions(padding: [1], algorithm: .winograd)
         guard
-            dnnl_convolution_forward_desc_init(
-                &descriptor, dnnl_forward_training, dnnl_convolution_winograd, &source, &weights, nil, &destination,
-                [1, 1], [1, 1], [1, 1]) == dnnl_success
+            let geometry = try? ConvolutionGeometry(
+                source: [1, 16, 8, 8], weights: [16, 16, 3, 3], hasBias: false, options: options, op: "probe")
         else { return false }
-        return (try? Primitive(&descriptor, op: "convolution", shapes: [[1, 16, 8, 8]])) != nil
+        return (try? forward(geometry, algorithm: dnnl_convolution_winograd, activation: .none, training: true)) != nil
     }()
 
     static func forward(_ geometry: ConvolutionGeometry, activation: FusedActivation, training: Bool) throws -> Primitive {

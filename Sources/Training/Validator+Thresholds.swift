@@ -3,9 +3,7 @@ import Evaluation
 
 extension Validator {
     /// The instance options that score best on the validation images: the model's probabilities are computed
-    /// once, then decoded over a grid of foreground and seed thresholds (instances task) or foreground
-    /// thresholds (binary task) with the default minimum object size; the best pair is then tried with twice and
-    /// three times that size (small specks are a common false positive). Other tasks keep their options.
+    /// once and searched by `bestInstanceOptions` (instances and binary tasks). Other tasks keep their options.
     ///
     /// Scribbles: the foreground threshold with the best balanced accuracy on the held-out scribbles.
     ///
@@ -28,7 +26,8 @@ extension Validator {
     }
 
     /// The search behind `tunedInstanceOptions` on probabilities already computed: foreground × seed thresholds
-    /// at the default minimum size, then twice and three times that size for the best pair. Ties keep the first
+    /// (instances task; the binary task keeps its seed threshold) at the default minimum size, then twice and
+    /// three times that size for the best pair (small specks are a common false positive). Ties keep the first
     /// (lowest) candidate.
     ///
     /// - Parameters:
