@@ -42,6 +42,10 @@ struct PredictCommand: ParsableCommand {
         "Binary and scribbles models: split touching cells at distance peaks this high, pixels (0: no split).",
         valueName: "h"))
     var splitHeight: Float?
+    @Option(help: ArgumentHelp(
+        "Median diameter of the cells in these images, pixels: models trained at a cell diameter resize images by "
+            + "it instead of estimating it from a first pass.", valueName: "d"))
+    var cellDiameter: Double?
     @Flag(help: "Print one JSON object per image instead of text.") var json = false
     @OptionGroup var threads: ThreadOptions
 
@@ -50,6 +54,9 @@ struct PredictCommand: ParsableCommand {
         if let mcSamples, mcSamples < 0 { throw ValidationError("--mc-samples must be 0 or more, not \(mcSamples)") }
         for (name, value) in [("--foreground-threshold", foregroundThreshold), ("--seed-threshold", seedThreshold)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name) must lie in [0, 1], not \(value)") }
+        }
+        if let cellDiameter, !(cellDiameter > 0 && cellDiameter <= 10_000) {
+            throw ValidationError("--cell-diameter must be a positive number of pixels, not \(cellDiameter)")
         }
         if let splitHeight, !(splitHeight >= 0) { throw ValidationError("--split-height must be 0 or more, not \(splitHeight)") }
     }
@@ -77,7 +84,7 @@ struct PredictCommand: ParsableCommand {
                 let image = try ImageFormats.readImage(file)
                 let result = try model.segment(
                     image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: passes,
-                    flipAveraging: flips, measuresUncertainty: uncertainty)
+                    flipAveraging: flips, measuresUncertainty: uncertainty, cellDiameter: cellDiameter)
                 try ImageFormats.write(result.labels, to: outFolder.appendingPathComponent("\(stem).tif"))
                 for (t, labels) in result.taskLabels.enumerated() {
                     try ImageFormats.write(labels, to: outFolder.appendingPathComponent("\(stem)_task\(t + 2).tif"))

@@ -61,6 +61,10 @@ struct TrainCommand: ParsableCommand {
     var classBalance: Float = 0
     @Option(help: ArgumentHelp("Instances: pixels within n pixels of another cell are boundary too.", valueName: "n"))
     var contactWidth: Int = 0
+    @Option(help: ArgumentHelp(
+        "Instances (2D): resize each image so its cells' median diameter is d pixels, in training and prediction "
+            + "(default: images keep their size; 0 also turns off a fine-tuned model's).", valueName: "d"))
+    var cellDiameter: Double?
     @Option(help: "Scribbles: weight of the blind-spot reconstruction term (0 turns it off).")
     var reconstructionWeight: Float = 0.1
     @Flag(help: "Scribbles: reconstruct patches without blind spots (an ablation; the default corrupts 85%).")
@@ -140,6 +144,7 @@ struct TrainCommand: ParsableCommand {
         options.spacing = spacing?.values
         options.classBalancePower = classBalance
         options.contactWidth = contactWidth
+        options.cellDiameter = cellDiameter
         options.reconstructionWeight = reconstructionWeight
         if noBlindSpot { options.blindSpot.probability = 0 }
         options.mixtureComponents = components?.values

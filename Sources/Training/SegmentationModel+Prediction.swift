@@ -19,15 +19,18 @@ public struct Segmentation: Sendable {
 }
 
 extension SegmentationModel {
-    /// Prepares `image` as in training, predicts tile by tile (averaging the four mirror images with
-    /// `flipAveraging`), and decodes labels with `instances` (default: the model's own instance options).
+    /// Prepares `image` as in training, resizes it so its cells have the model's cell diameter (see
+    /// `cellScaledProbabilities`; `cellDiameter` is the user's measure of them, in pixels), predicts tile by tile
+    /// (averaging the four mirror images with `flipAveraging`), and decodes labels with `instances` (default: the
+    /// model's own instance options) at that size. Labels and maps are returned at the image's size.
     /// With `measuresUncertainty`, the Monte Carlo passes are kept apart to give each class probability's
     /// variance and the entropy of the foreground probability.
     ///
     /// - Throws: `TrainingError.incompatibleImage` for a channel count or rank the model cannot take.
     public func segment(
         _ image: Image, source: String, predictor: TiledPredictor, instances: InstanceOptions? = nil,
-        monteCarloSamples: Int = 0, flipAveraging: Bool = false, measuresUncertainty: Bool = false
+        monteCarloSamples: Int = 0, flipAveraging: Bool = false, measuresUncertainty: Bool = false,
+        cellDiameter: Double? = nil
     ) throws -> Segmentation {
         guard image.spatialShape.count == network.configuration.dimensions else {
             throw TrainingError.incompatibleImage(
@@ -37,33 +40,46 @@ extension SegmentationModel {
         }
         let prepared = try info.input.prepare(image, source: source)
         var variance: [Float]?
-        var entropy: [Float]?
-        let probabilities: [Float]
-        if measuresUncertainty {
-            let passes = try uncertainPasses(prepared, predictor: predictor, samples: monteCarloSamples, flipAveraging: flipAveraging)
-            probabilities = passes.mean
-            variance = passes.variance
-            entropy = Self.binaryEntropy(ofForeground: probabilities, pixels: prepared.planeCount)
+        var probabilities: [Float]
+        let inputShape: [Int]
+        if measuresUncertainty || monteCarloSamples > 0 || flipAveraging {
+            let input = try CellScale.resized(
+                prepared, by: try cellScale(of: prepared, predictor: predictor, cellDiameter: cellDiameter))
+            if measuresUncertainty {
+                let passes = try uncertainPasses(input, predictor: predictor, samples: monteCarloSamples, flipAveraging: flipAveraging)
+                probabilities = passes.mean
+                variance = passes.variance
+            } else {
+                probabilities = try self.probabilities(
+                    of: input, predictor: predictor, monteCarloSamples: monteCarloSamples, flipAveraging: flipAveraging)
+            }
+            inputShape = input.spatialShape
         } else {
-            probabilities = try self.probabilities(
-                of: prepared, predictor: predictor, monteCarloSamples: monteCarloSamples, flipAveraging: flipAveraging)
+            let scaled = try cellScaledProbabilities(of: prepared, predictor: predictor, cellDiameter: cellDiameter)
+            probabilities = scaled.values
+            inputShape = scaled.shape
         }
         let decoder = InstanceDecoder(task: info.task, options: instances ?? info.instances)
         // Each task's classes start at its probability offset (one task, at 0, for every other model).
         let layout = info.mixtureLayout
         let channelOffsets = layout.map { layout in layout.tasks.indices.map { layout.probabilityOffset(ofTask: $0) } } ?? [0]
         let taskLabels = try channelOffsets.map { channel in
-            let offset = channel * prepared.planeCount
-            var labels = try decoder.labels(from: offset == 0 ? probabilities : Array(probabilities[offset...]), shape: prepared.spatialShape)
+            let offset = channel * inputShape.reduce(1, *)
+            let decoded = try decoder.labels(
+                from: offset == 0 ? probabilities : Array(probabilities[offset...]), shape: inputShape)
+            var labels = try CellScale.restored(decoded, to: prepared.spatialShape)
             labels.spacing = image.spacing
             return labels
         }
+        probabilities = try CellScale.restored(probabilities, from: inputShape, to: prepared.spatialShape)
+        variance = try variance.map { try CellScale.restored($0, from: inputShape, to: prepared.spatialShape) }
+        let entropy = measuresUncertainty ? Self.binaryEntropy(ofForeground: probabilities, pixels: prepared.planeCount) : nil
         return Segmentation(
             probabilities: probabilities, labels: taskLabels[0], taskLabels: Array(taskLabels.dropFirst()), variance: variance,
             entropy: entropy)
     }
 
-    /// Class probabilities of a prepared image, averaged over the ensemble's networks (each with
+    /// Class probabilities of a prepared image at its own size, averaged over the ensemble's networks (each with
     /// `predictor`'s tiling), their Monte Carlo passes and, with `flipAveraging`, the four mirror images.
     public func probabilities(
         of prepared: Image, predictor: TiledPredictor, monteCarloSamples: Int = 0, flipAveraging: Bool = false

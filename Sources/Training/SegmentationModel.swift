@@ -18,10 +18,14 @@ public struct SegmentationModelInfo: Codable, Sendable, Equatable {
     /// for the standard layout (`MixtureLayout.standard`, all files written before layouts were configurable).
     /// `classCount` is the first task's.
     public var mixture: MixtureLayout?
+    /// The median cell diameter, in pixels, the network was trained at (2D instances models; nil: images are
+    /// used at their own size): prediction resizes each image so that its cells have this diameter.
+    public var cellDiameter: Double?
 
     public init(
         task: SegmentationTask, input: InputPreparation, classCount: Int, patchShape: [Int],
-        spacing: [Double]? = nil, instances: InstanceOptions = InstanceOptions(), mixture: MixtureLayout? = nil
+        spacing: [Double]? = nil, instances: InstanceOptions = InstanceOptions(), mixture: MixtureLayout? = nil,
+        cellDiameter: Double? = nil
     ) {
         self.task = task
         self.input = input
@@ -30,6 +34,7 @@ public struct SegmentationModelInfo: Codable, Sendable, Equatable {
         self.spacing = spacing
         self.instances = instances
         self.mixture = mixture
+        self.cellDiameter = cellDiameter
     }
 
     /// The scribbles head's layout (nil for other tasks).

@@ -67,18 +67,21 @@ public final class Trainer {
         try options.validate()
         let startingPoint = try StartingPoint.load(options: options, initialModel: initialModel, checkpoint: resume ? checkpointURL : nil)
         let startingLayout = startingPoint?.info.mixtureLayout
+        // A fine-tuned model keeps the scale it was trained at unless the options name one (0: none).
+        let resizesCells = options.task == .instances && options.dimensions == 2
+        let cellDiameter = resizesCells ? (options.cellDiameter ?? startingPoint?.info.cellDiameter).flatMap { $0 > 0 ? $0 : nil } : nil
         let data = try options.task == .scribbles
             ? TrainingData.loadScribbles(
                 entries, options: options, channels: startingPoint?.info.input.channels,
                 taskClasses: startingLayout?.tasks.map(\.classes))
             : TrainingData.load(
                 entries, options: options, channels: startingPoint?.info.input.channels,
-                classCount: startingPoint?.info.classCount)
+                classCount: startingPoint?.info.classCount, cellDiameter: cellDiameter)
         let mixture = try options.task == .scribbles ? mixtureLayout(data: data, startingLayout: startingLayout) : nil
         let info = SegmentationModelInfo(
             task: options.task, input: InputPreparation(channels: data.channels), classCount: data.classCount,
             patchShape: options.effectivePatchShape, spacing: data.spacing,
-            instances: startingPoint?.info.instances ?? InstanceOptions(), mixture: mixture)
+            instances: startingPoint?.info.instances ?? InstanceOptions(), mixture: mixture, cellDiameter: cellDiameter)
         let configuration = UNetConfiguration(
             dimensions: options.dimensions, inputChannels: data.channels,
             outputChannels: options.task.outputChannels(
@@ -116,6 +119,7 @@ public final class Trainer {
         let elapsedBefore = progress.elapsedSeconds
         func elapsed() -> Double { elapsedBefore + (clock.now - start).seconds }
         var stopReason: String?
+        var lastEpochScore: Double?
         var dropout: RandomGenerator? = RandomGenerator(seed: options.seed &+ 7919 &* UInt64(progress.epoch + 1))
         while stopReason == nil {
             let epoch = progress.epoch + 1
@@ -160,6 +164,7 @@ public final class Trainer {
             }
             if stopReason == nil, let epochs = options.epochs, epoch >= epochs { stopReason = "epochs" }
             let scores = try validator.score(model)
+            lastEpochScore = scores.score
             // With a checkpoint ensemble the best is sought within each cycle (scored with the finished members).
             let reference = options.ensembleSize > 1 ? progress.cycleBestScore : progress.bestScore
             let isBest: Bool
@@ -200,7 +205,9 @@ public final class Trainer {
             }
         }
         // Thresholds are chosen once, so every held-out image takes part (epochs score a fixed subset).
-        let tuned = try tuneThresholds(validator: Validator(task: options.task, samples: data.validation), progress: progress)
+        let tuned = try chooseFinalModel(
+            validator: Validator(task: options.task, samples: data.validation), finalWeights: model,
+            finalScore: lastEpochScore, progress: &progress)
         let summary = TrainingSummary(
             epochs: progress.epoch, steps: progress.steps, elapsedSeconds: elapsed(), bestEpoch: progress.bestEpoch,
             bestScore: progress.bestScore, scoreName: validator.scoreName, modelPath: output.path,
@@ -227,13 +234,26 @@ public final class Trainer {
         return summary
     }
 
-    /// Chooses the best model's instance thresholds on the validation images and stores them in the model file.
-    private func tuneThresholds(validator: Validator, progress: TrainingProgress) throws -> (options: InstanceOptions, score: Double)? {
+    /// Chooses the best model's instance thresholds on every validation image and stores them in the model file.
+    /// When the best epoch (scored on a fixed subset of the held-out images, so partly by chance) is not the last,
+    /// the final weights are tuned too and replace it in `output` if they score higher over all held-out images
+    /// (single models; an ensemble keeps its members). `finalScore` is the last epoch's score on the subset.
+    private func chooseFinalModel(
+        validator: Validator, finalWeights: SegmentationModel, finalScore: Double?, progress: inout TrainingProgress
+    ) throws -> (options: InstanceOptions, score: Double)? {
         guard FileManager.default.fileExists(atPath: output.path) else { return nil }
-        let best = try SegmentationModel(contentsOf: output)
-        guard let tuned = try validator.tunedInstanceOptions(best) else { return nil }
-        best.info.instances = tuned.options
-        try best.write(to: output, training: progress.record(options: options))
+        var chosen = try SegmentationModel(contentsOf: output)
+        guard var tuned = try validator.tunedInstanceOptions(chosen) else { return nil }
+        if progress.bestEpoch != progress.epoch, options.ensembleSize == 1 {
+            let last = SegmentationModel(network: finalWeights.network, info: chosen.info)
+            if let tunedLast = try validator.tunedInstanceOptions(last), tunedLast.score > tuned.score {
+                (chosen, tuned) = (last, tunedLast)
+                progress.bestEpoch = progress.epoch
+                progress.bestScore = finalScore
+            }
+        }
+        chosen.info.instances = tuned.options
+        try chosen.write(to: output, training: progress.record(options: options))
         return tuned
     }
 

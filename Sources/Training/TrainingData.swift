@@ -1,6 +1,7 @@
 import Foundation
 import ImageFormats
 import Imaging
+import Segmentation
 import Tensors
 
 /// The prepared training and validation samples of a run.
@@ -31,8 +32,12 @@ extension TrainingData {
     /// - Parameters:
     ///   - channels: the input channels a fine-tuned model takes; nil = those of the first image.
     ///   - classCount: a fine-tuned model's classes; nil = from the labels.
+    ///   - cellDiameter: training images and labels are resized so that their cells' median diameter is this
+    ///     many pixels (`CellScale`); nil keeps their size. Validation images keep theirs (they are scored as
+    ///     prediction sees images).
     static func load(
-        _ entries: [DatasetEntry], options: TrainingOptions, channels fixedChannels: Int?, classCount fixedClasses: Int?
+        _ entries: [DatasetEntry], options: TrainingOptions, channels fixedChannels: Int?, classCount fixedClasses: Int?,
+        cellDiameter: Double? = nil
     ) throws -> TrainingData {
         let usable = entries.filter { $0.split != .test }
         guard !usable.isEmpty else { throw TrainingError.invalidDataset("every listed sample is in the test split") }
@@ -62,9 +67,13 @@ extension TrainingData {
             Spacing(x: values[values.count - 1], y: values[values.count - 2], z: values.count == 3 ? values[0] : nil, unit: "pixel")
         }
         let training = try concurrentMap(Array(loaded.prefix(trainEntries.count))) { item in
-            var labels = item.labels
+            var (image, labels) = (item.image, item.labels)
             if let override { labels.spacing = override }
-            return try targets.sample(stem: item.stem, image: item.image, labels: labels)
+            if let cellDiameter, let diameter = labels.medianObjectDiameter() {
+                let factor = CellScale.factor(target: cellDiameter, diameter: diameter)
+                (image, labels) = (try CellScale.resized(image, by: factor), try CellScale.resized(labels, by: factor))
+            }
+            return try targets.sample(stem: item.stem, image: image, labels: labels)
         }
         let validation = loaded.dropFirst(trainEntries.count).map {
             ValidationSample(stem: $0.stem, image: $0.image, labels: $0.labels)

@@ -60,6 +60,11 @@ public struct TrainingOptions: Codable, Sendable {
     /// network learns between touching cells (`LabelImage.interiorBoundaryClasses(contactWidth:)`); 0 = the
     /// one-pixel outline only.
     public var contactWidth: Int = 0
+    /// 2D instances task: each training image is resized so that the median diameter of its cells
+    /// (`LabelImage.medianObjectDiameter`) is this many pixels, and prediction resizes images the same way (from a
+    /// first pass's cells, or the diameter the user gives), so small and large nuclei reach the network at one
+    /// scale. nil: images keep their size (a fine-tuned model keeps the diameter it was trained at); 0: off.
+    public var cellDiameter: Double? = nil
     /// Voxel size ratios `(Z, Y, X)` or `(Y, X)` for distances (weight maps), overriding the files' spacing.
     public var spacing: [Double]? = nil
     public var augmentation = AugmentationOptions()
@@ -122,6 +127,12 @@ public struct TrainingOptions: Codable, Sendable {
         guard (1...10).contains(ensembleSize) else { throw fail("--ensemble", ensembleSize, "use 1 to 10 networks") }
         guard (0...16).contains(contactWidth) else {
             throw fail("--contact-width", contactWidth, "use 0 to 16 pixels")
+        }
+        if let cellDiameter, !(cellDiameter >= 0 && cellDiameter <= 1000) {
+            throw fail("--cell-diameter", cellDiameter, "use 0 (off) or a diameter of up to 1000 pixels")
+        }
+        if let cellDiameter, cellDiameter > 0, !(task == .instances && dimensions == 2) {
+            throw fail("--cell-diameter", cellDiameter, "cells are resized for the 2D instances task only")
         }
         guard weightMapSigma > 0, weightMapW0 >= 0 else {
             throw fail("--w0/--sigma", "\(weightMapW0)/\(weightMapSigma)", "need w0 ≥ 0 and sigma > 0")

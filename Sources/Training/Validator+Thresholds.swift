@@ -19,7 +19,7 @@ extension Validator {
         }
         guard task == .instances || task == .binary else { return nil }
         let predictor = try model.predictor()
-        let probabilities = try samples.map { try model.probabilities(of: $0.image, predictor: predictor) }
+        let probabilities = try samples.map { try model.cellScaledProbabilities(of: $0.image, predictor: predictor) }
         let truths = try samples.map { try Self.instances($0.labels) }
         return try Self.bestInstanceOptions(
             task: task, starting: model.info.instances, probabilities: probabilities, truths: truths)
@@ -32,11 +32,12 @@ extension Validator {
     ///
     /// - Parameters:
     ///   - starting: the options whose other fields are kept.
-    ///   - probabilities: per image, `(K, [Z,] Y, X)` as `TiledPredictor.probabilities` returns them.
-    ///   - truths: per image, the true instances (their shapes are the spatial shapes).
+    ///   - probabilities: per image, at the model's cell scale (instances are decoded at that size and brought
+    ///     back to the truth's).
+    ///   - truths: per image, the true instances.
     /// - Returns: the best options and their AP at IoU 0.5 over all images pooled; nil without images.
     static func bestInstanceOptions(
-        task: SegmentationTask, starting: InstanceOptions, probabilities: [[Float]], truths: [LabelImage]
+        task: SegmentationTask, starting: InstanceOptions, probabilities: [CellScaledProbabilities], truths: [LabelImage]
     ) throws -> (options: InstanceOptions, score: Double)? {
         guard !truths.isEmpty else { return nil }
         let levels: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
@@ -47,7 +48,9 @@ extension Validator {
             let decoder = InstanceDecoder(task: task, options: options)
             var counts = MatchCounts.zero(threshold: 0.5)
             for (index, truth) in truths.enumerated() {
-                let predicted = try decoder.labels(from: probabilities[index], shape: truth.shape)
+                let scaled = probabilities[index]
+                let predicted = try CellScale.restored(
+                    try decoder.labels(from: scaled.values, shape: scaled.shape), to: truth.shape)
                 counts = counts + (try InstanceMatching(predicted: predicted, truth: truth)).counts(threshold: 0.5)
             }
             return counts.scores.averagePrecision

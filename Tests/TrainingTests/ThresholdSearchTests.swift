@@ -33,7 +33,8 @@ struct ThresholdSearchTests {
 
         let best = try #require(
             try Validator.bestInstanceOptions(
-                task: .instances, starting: InstanceOptions(mergeThreshold: 0.3), probabilities: [probabilities], truths: [truth]))
+                task: .instances, starting: InstanceOptions(mergeThreshold: 0.3),
+                probabilities: [CellScaledProbabilities(values: probabilities, shape: truth.shape, scale: 1)], truths: [truth]))
         #expect(best.score == 1)
         #expect(best.options.seedThreshold == 0.95)  // the first of the grid above 0.93
         #expect(best.options.foregroundThreshold == 0.3)  // every level works: the first is kept

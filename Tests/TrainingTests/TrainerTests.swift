@@ -64,6 +64,30 @@ struct TrainerTests {
         #expect(trained > baseline + 0.05, "trained AP50 \(trained), threshold AP50 \(baseline)")
     }
 
+    @Test("the model written is the better of the best epoch and the final weights over the held-out images")
+    func finalWeightsCompeteWithTheBestEpoch() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let entries = [
+            DatasetEntry(
+                stem: "c53326fe", image: Fixtures.url("dsb/train/images/c53326fe.png"),
+                labels: Fixtures.url("dsb/train/labels/c53326fe.tif"), split: .train),
+            DatasetEntry(
+                stem: "9586e48a", image: Fixtures.url("dsb/heldout/images/9586e48a.png"),
+                labels: Fixtures.url("dsb/heldout/labels/9586e48a.tif"), split: .validation),
+        ]
+        let options = Self.smallOptions(epochs: 4, steps: 6)
+        let output = folder.appendingPathComponent("model.safetensors")
+        let trainer = Trainer(options: options, dataset: entries, output: output)
+        let summary = try trainer.run { _ in }
+        let data = try TrainingData.load(entries, options: options, channels: nil, classCount: nil)
+        let validator = Validator(task: .instances, samples: data.validation)
+        let written = try #require(try validator.tunedInstanceOptions(try SegmentationModel(contentsOf: output)))
+        let final = try #require(try validator.tunedInstanceOptions(try SegmentationModel(contentsOf: trainer.checkpointURL)))
+        #expect(written.score >= final.score)
+        #expect(summary.tunedScore == written.score)
+    }
+
     @Test("resuming continues from the checkpoint's epoch with the same steps counted")
     func resumeContinuesFromTheCheckpoint() throws {
         let folder = try temporaryFolder()
