@@ -58,10 +58,12 @@ public enum CellScale {
         return scale == 1 ? first : try pass(scale)
     }
 
-    /// Labels decoded at a resized shape, brought back to `shape` (nearest neighbour).
+    /// Labels decoded at a resized shape, brought back to `shape` (nearest neighbour) and renumbered 1...n
+    /// (shrinking can drop the smallest).
     static func restored(_ labels: LabelImage, to shape: [Int]) throws -> LabelImage {
         guard labels.shape != shape else { return labels }
         return try labels.resizingPlanes(height: shape[shape.count - 2], width: shape[shape.count - 1])
+            .relabeledSequentially()
     }
 
     /// `(K, [Z,] Y', X')` values at a resized shape resampled back to `shape`.

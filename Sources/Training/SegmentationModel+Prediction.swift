@@ -22,7 +22,8 @@ extension SegmentationModel {
     /// Prepares `image` as in training, resizes it so its cells have the model's cell diameter (see
     /// `cellScaledProbabilities`; `cellDiameter` is the user's measure of them, in pixels), predicts tile by tile
     /// (averaging the four mirror images with `flipAveraging`), and decodes labels with `instances` (default: the
-    /// model's own instance options) at that size. Labels and maps are returned at the image's size.
+    /// model's own instance options; their sizes count pixels of the resized image) at that size. Labels and maps
+    /// are returned at the image's size.
     /// With `measuresUncertainty`, the Monte Carlo passes are kept apart to give each class probability's
     /// variance and the entropy of the foreground probability.
     ///

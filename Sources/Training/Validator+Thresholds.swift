@@ -46,14 +46,13 @@ extension Validator {
         let base = InstanceOptions().minimumSize  // not the model's: a fine-tuned model must not drift upwards
         func score(_ options: InstanceOptions) throws -> Double {
             let decoder = InstanceDecoder(task: task, options: options)
-            var counts = MatchCounts.zero(threshold: 0.5)
-            for (index, truth) in truths.enumerated() {
-                let scaled = probabilities[index]
+            // Images are decoded and matched on all cores.
+            let perImage = try concurrentMap(Array(zip(probabilities, truths))) { scaled, truth in
                 let predicted = try CellScale.restored(
                     try decoder.labels(from: scaled.values, shape: scaled.shape), to: truth.shape)
-                counts = counts + (try InstanceMatching(predicted: predicted, truth: truth)).counts(threshold: 0.5)
+                return try InstanceMatching(predicted: predicted, truth: truth).counts(threshold: 0.5)
             }
-            return counts.scores.averagePrecision
+            return perImage.reduce(MatchCounts.zero(threshold: 0.5), +).scores.averagePrecision
         }
         var best: (options: InstanceOptions, score: Double)?
         func consider(_ options: InstanceOptions) throws {
