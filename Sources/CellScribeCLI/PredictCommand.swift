@@ -43,6 +43,10 @@ struct PredictCommand: ParsableCommand {
         valueName: "h"))
     var splitHeight: Float?
     @Option(help: ArgumentHelp(
+        "Instances models: split seeds at distance peaks this high, pixels (0: no split; default: the model's).",
+        valueName: "h"))
+    var seedSplitHeight: Float?
+    @Option(help: ArgumentHelp(
         "Median diameter of the cells in these images, pixels: models trained at a cell diameter resize images by "
             + "it instead of estimating it from a first pass.", valueName: "d"))
     var cellDiameter: Double?
@@ -59,6 +63,9 @@ struct PredictCommand: ParsableCommand {
             throw ValidationError("--cell-diameter must be a positive number of pixels, not \(cellDiameter)")
         }
         if let splitHeight, !(splitHeight >= 0) { throw ValidationError("--split-height must be 0 or more, not \(splitHeight)") }
+        if let seedSplitHeight, !(seedSplitHeight >= 0) {
+            throw ValidationError("--seed-split-height must be 0 or more, not \(seedSplitHeight)")
+        }
     }
 
     func run() throws {
@@ -73,6 +80,7 @@ struct PredictCommand: ParsableCommand {
         if let seedThreshold { options.seedThreshold = seedThreshold }
         if let minSize { options.minimumSize = minSize }
         if let splitHeight { options.splitHeight = splitHeight }
+        if let seedSplitHeight { options.seedSplitHeight = seedSplitHeight }
         let passes = mcSamples ?? (uncertainty ? 8 : 0)
         let clock = ContinuousClock()
         var (totalSeconds, totalPixels, failures) = (0.0, 0, 0)

@@ -15,10 +15,15 @@ public struct SeededWatershedOptions: Sendable, Equatable {
     /// Foreground regions that no seed reaches become instances of their own (default `true`) rather than
     /// being dropped: a small cell whose interior never passed the threshold is still a cell.
     public var keepsUnseededRegions: Bool
+    /// When above 0, a seed component is split further where its own distance transform has separate
+    /// h-maxima (h = this many pixels): two nuclei whose interiors touch through a neck get a seed each.
+    /// Default 0 (off).
+    public var seedSplitHeight: Float
 
     public init(
         interiorThreshold: Float = 0.5, minimumSeedSize: Int = 5, foregroundThreshold: Float = 0.5,
-        minimumObjectSize: Int = 5, connectivity: Connectivity = .faces, keepsUnseededRegions: Bool = true
+        minimumObjectSize: Int = 5, connectivity: Connectivity = .faces, keepsUnseededRegions: Bool = true,
+        seedSplitHeight: Float = 0
     ) {
         self.interiorThreshold = interiorThreshold
         self.minimumSeedSize = minimumSeedSize
@@ -26,6 +31,7 @@ public struct SeededWatershedOptions: Sendable, Equatable {
         self.minimumObjectSize = minimumObjectSize
         self.connectivity = connectivity
         self.keepsUnseededRegions = keepsUnseededRegions
+        self.seedSplitHeight = seedSplitHeight
     }
 }
 
@@ -34,7 +40,8 @@ public enum Instances {
     /// Instances from a 3-class (background/interior/boundary) or binary-plus-edge network output.
     ///
     /// Steps: foreground mask = `foreground > foregroundThreshold`; seeds = components of
-    /// `interior > interiorThreshold` with at least `minimumSeedSize` pixels; seeded watershed inside the mask
+    /// `interior > interiorThreshold` with at least `minimumSeedSize` pixels (split at distance h-maxima with
+    /// `seedSplitHeight`); seeded watershed inside the mask
     /// on the boundary probability (or on the negated distance transform of the mask, with `spacing`, when there
     /// is no boundary map); unseeded foreground regions kept as their own instances (if asked); instances under
     /// `minimumObjectSize` removed; labels 1...n in row-major order of first appearance.
@@ -46,9 +53,14 @@ public enum Instances {
         let shape = probabilities.shape
         let grid = try Grid(shape: shape)
         let mask = probabilities.foreground.map { $0 > options.foregroundThreshold }
-        let seeds = try Seeds.components(
+        var seeds = try Seeds.components(
             of: probabilities.interior, shape: shape, threshold: options.interiorThreshold,
             minimumSize: options.minimumSeedSize, connectivity: options.connectivity)
+        if options.seedSplitHeight > 0 {
+            seeds = try splittingMask(seeds, options: DistanceSplitOptions(
+                h: options.seedSplitHeight, usesSpacing: probabilities.spacing != nil,
+                minimumObjectSize: options.minimumSeedSize, connectivity: options.connectivity))
+        }
         let surface: [Float]
         if let boundary = probabilities.boundary {
             surface = boundary

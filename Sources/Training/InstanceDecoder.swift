@@ -3,7 +3,7 @@ import Segmentation
 
 /// Turns a network's probabilities into a label image, by task:
 /// - instances: seeds are the connected regions where P(interior) > `seedThreshold` (at least `minimumSize`
-///   pixels); they grow by watershed on P(boundary) through the foreground, 1 − P(background) >
+///   pixels; split at distance peaks `seedSplitHeight` high when that is above 0); they grow by watershed on P(boundary) through the foreground, 1 − P(background) >
 ///   `foregroundThreshold`; foreground regions no seed reached become instances of their own
 ///   (`Instances.fromProbabilities`).
 /// - binary: P(foreground) > `foregroundThreshold`, split where its distance transform has separate h-maxima
@@ -37,7 +37,8 @@ public struct InstanceDecoder: Sendable {
                 shape: shape, foreground: channel(0).map { 1 - $0 }, interior: channel(1), boundary: channel(2))
             let watershed = SeededWatershedOptions(
                 interiorThreshold: options.seedThreshold, minimumSeedSize: options.minimumSize,
-                foregroundThreshold: options.foregroundThreshold, minimumObjectSize: options.minimumSize)
+                foregroundThreshold: options.foregroundThreshold, minimumObjectSize: options.minimumSize,
+                seedSplitHeight: options.seedSplitHeight)
             return try Instances.fromProbabilities(maps, options: watershed)
         case .binary:
             let mask = try LabelImage(

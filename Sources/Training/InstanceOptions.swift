@@ -13,20 +13,24 @@ public struct InstanceOptions: Codable, Sendable, Equatable {
     /// Edges task: neighbouring watershed regions whose shared boundary has a mean edge probability below this
     /// are one cell.
     public var mergeThreshold: Float
+    /// Instances task: seeds whose own distance transform has separate peaks this many pixels high are split
+    /// (nuclei whose interiors touch through a neck); 0 = off.
+    public var seedSplitHeight: Float
 
     public init(
         foregroundThreshold: Float = 0.5, seedThreshold: Float = 0.5, minimumSize: Int = 10, splitHeight: Float = 2,
-        mergeThreshold: Float = 0.5
+        mergeThreshold: Float = 0.5, seedSplitHeight: Float = 0
     ) {
         self.foregroundThreshold = foregroundThreshold
         self.seedThreshold = seedThreshold
         self.minimumSize = minimumSize
         self.splitHeight = splitHeight
         self.mergeThreshold = mergeThreshold
+        self.seedSplitHeight = seedSplitHeight
     }
 
     private enum CodingKeys: String, CodingKey {
-        case foregroundThreshold, seedThreshold, minimumSize, splitHeight, mergeThreshold
+        case foregroundThreshold, seedThreshold, minimumSize, splitHeight, mergeThreshold, seedSplitHeight
     }
 
     /// Decodes stored options; fields added later take their defaults.
@@ -37,6 +41,7 @@ public struct InstanceOptions: Codable, Sendable, Equatable {
             seedThreshold: try container.decode(Float.self, forKey: .seedThreshold),
             minimumSize: try container.decode(Int.self, forKey: .minimumSize),
             splitHeight: try container.decodeIfPresent(Float.self, forKey: .splitHeight) ?? 2,
-            mergeThreshold: try container.decodeIfPresent(Float.self, forKey: .mergeThreshold) ?? 0.5)
+            mergeThreshold: try container.decodeIfPresent(Float.self, forKey: .mergeThreshold) ?? 0.5,
+            seedSplitHeight: try container.decodeIfPresent(Float.self, forKey: .seedSplitHeight) ?? 0)
     }
 }

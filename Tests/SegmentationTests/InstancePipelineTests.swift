@@ -42,6 +42,19 @@ import Testing
         Self.expectSplitAtColumn24(instances)
     }
 
+    /// The two interiors joined by a 5-pixel-wide neck of interior: one seed, one cell, unless seeds are split
+    /// at their distance peaks (about 6 px high at the centres, 3 px at the neck).
+    @Test(arguments: [(Float(0), 1), (Float(1), 2), (Float(2), 2), (Float(5), 1)])
+    func seedsJoinedByANeckAreSplitAtDistancePeaks(height: Float, expectedCount: Int) throws {
+        var p = try Self.probabilities(withBoundary: true)
+        for (i, point) in Shapes.coordinates(Self.shape).enumerated() where abs(point.y - 20) <= 2 && (16...32).contains(point.x) {
+            p.interior[i] = 0.9
+        }
+        let instances = try Instances.fromProbabilities(p, options: SeededWatershedOptions(seedSplitHeight: height))
+        #expect(instances.instanceCount == expectedCount)
+        if expectedCount == 2 { Self.expectSplitAtColumn24(instances) }
+    }
+
     @Test func threeClassImageFeedsThePipeline() throws {
         let p = try Self.probabilities(withBoundary: true)
         let pixels = p.foreground.map { 1 - $0 } + p.interior + (p.boundary ?? [])

@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Testing
 
@@ -41,6 +42,16 @@ struct InstanceDecoderTests {
             pair.1 != 0 && pair.0 != (pair.1 == 1 ? left : right)
         }.count
         #expect(wrong <= 8)
+    }
+
+    @Test("options stored by older models decode with the later fields at their defaults (seed splitting off)")
+    func olderOptionsDecode() throws {
+        let old = #"{"foregroundThreshold": 0.6, "seedThreshold": 0.95, "minimumSize": 30}"#
+        let options = try JSONDecoder().decode(InstanceOptions.self, from: Data(old.utf8))
+        #expect(options == InstanceOptions(foregroundThreshold: 0.6, seedThreshold: 0.95, minimumSize: 30))
+        #expect(options.seedSplitHeight == 0 && options.splitHeight == 2 && options.mergeThreshold == 0.5)
+        let split = InstanceOptions(seedThreshold: 0.7, seedSplitHeight: 1.5)
+        #expect(try JSONDecoder().decode(InstanceOptions.self, from: try JSONEncoder().encode(split)) == split)
     }
 
     @Test func binaryMasksBecomeComponentsAndTinyOnesAreDropped() throws {
