@@ -86,9 +86,8 @@ public struct PlaneResampler: Sendable {
     }
 }
 
-/// The weights of one axis: output sample o is Σ weights[o][k] · input[first[o] + k].
+/// The weights of one axis: output sample o is Σ weights[o][k] · input[indices[o][k]].
 private struct AxisFilter: Sendable {
-    let first: [Int]
     let weights: [[Float]]
     /// Input indices clamped to the axis, per output sample (edges repeat).
     let indices: [[Int]]
@@ -96,7 +95,6 @@ private struct AxisFilter: Sendable {
     init(from n: Int, to m: Int) {
         let ratio = Double(n) / Double(m)
         let radius = max(1, ratio)
-        var first: [Int] = []
         var weights: [[Float]] = []
         var indices: [[Int]] = []
         for o in 0..<m {
@@ -112,11 +110,9 @@ private struct AxisFilter: Sendable {
                 at.append(min(n - 1, max(0, i)))
             }
             let total = taps.reduce(0, +)
-            first.append(low)
             weights.append(taps.map { $0 / total })
             indices.append(at)
         }
-        self.first = first
         self.weights = weights
         self.indices = indices
     }
@@ -135,6 +131,30 @@ private struct AxisFilter: Sendable {
     }
 }
 
+extension PlaneResampler {
+    /// A resampler from the plane of spatial shape `([Z,] Y, X)` `source` to that of `target`.
+    ///
+    /// - Throws: `ImagingError.invalidArgument` for a non-positive extent.
+    public init(from source: [Int], to target: [Int]) throws {
+        try self.init(
+            from: (source[source.count - 2], source[source.count - 1]), to: (target[target.count - 2], target[target.count - 1]))
+    }
+
+    /// `shape` with its last two extents (Y, X) replaced by the target size.
+    func resizedShape(_ shape: [Int]) -> [Int] {
+        Array(shape.dropLast(2)) + [target.height, target.width]
+    }
+
+    /// The pixel size after resampling: pixels grow as they get fewer (Z unchanged).
+    func resizedSpacing(_ spacing: Spacing?) -> Spacing? {
+        spacing.map {
+            Spacing(
+                x: $0.x * Double(source.width) / Double(target.width),
+                y: $0.y * Double(source.height) / Double(target.height), z: $0.z, unit: $0.unit)
+        }
+    }
+}
+
 extension Image {
     /// This image with every channel (and Z slice) resampled to `(height, width)` by `PlaneResampler`; the
     /// spacing grows as the pixels shrink.
@@ -142,14 +162,9 @@ extension Image {
     /// - Throws: `ImagingError.invalidArgument` for a non-positive size.
     public func resizingPlanes(height: Int, width: Int) throws -> Image {
         let resampler = try PlaneResampler(from: (self.height, self.width), to: (height, width))
-        var shape = self.shape
-        shape[shape.count - 2] = height
-        shape[shape.count - 1] = width
-        let resized = resampler.resample(pixels, planes: channels * depth)
         return try Image(
-            shape: shape, pixels: resized, sourceType: sourceType,
-            spacing: spacing.map { $0.resized(from: (self.height, self.width), to: (height, width)) },
-            channelNames: channelNames)
+            shape: resampler.resizedShape(shape), pixels: resampler.resample(pixels, planes: channels * depth),
+            sourceType: sourceType, spacing: resampler.resizedSpacing(spacing), channelNames: channelNames)
     }
 }
 
@@ -160,20 +175,8 @@ extension LabelImage {
     /// - Throws: `ImagingError.invalidArgument` for a non-positive size.
     public func resizingPlanes(height: Int, width: Int) throws -> LabelImage {
         let resampler = try PlaneResampler(from: (self.height, self.width), to: (height, width))
-        var shape = self.shape
-        shape[shape.count - 2] = height
-        shape[shape.count - 1] = width
         return try LabelImage(
-            shape: shape, labels: resampler.nearest(labels, planes: depth),
-            spacing: spacing.map { $0.resized(from: (self.height, self.width), to: (height, width)) })
-    }
-}
-
-extension Spacing {
-    /// The pixel size after a plane of `from` pixels is resampled to `to` pixels (Z unchanged).
-    func resized(from: (height: Int, width: Int), to: (height: Int, width: Int)) -> Spacing {
-        Spacing(
-            x: x * Double(from.width) / Double(to.width), y: y * Double(from.height) / Double(to.height), z: z,
-            unit: unit)
+            shape: resampler.resizedShape(shape), labels: resampler.nearest(labels, planes: depth),
+            spacing: resampler.resizedSpacing(spacing))
     }
 }

@@ -9,6 +9,11 @@ public struct CellScaledProbabilities: Sendable {
     public var shape: [Int]
     /// How much the image was enlarged (1: not resized).
     public var scale: Double
+
+    /// Instances decoded at the resized shape and brought back to the image's spatial shape `shape`.
+    func labels(decodedBy decoder: InstanceDecoder, restoredTo shape: [Int]) throws -> LabelImage {
+        try CellScale.restored(try decoder.labels(from: values, shape: self.shape), to: shape)
+    }
 }
 
 /// Resizing images so that their cells have a model's cell diameter.
@@ -69,10 +74,8 @@ public enum CellScale {
     /// `(K, [Z,] Y', X')` values at a resized shape resampled back to `shape`.
     static func restored(_ values: [Float], from resized: [Int], to shape: [Int]) throws -> [Float] {
         guard resized != shape else { return values }
-        let resampler = try PlaneResampler(
-            from: (resized[resized.count - 2], resized[resized.count - 1]), to: (shape[shape.count - 2], shape[shape.count - 1]))
-        let planes = values.count / (resized[resized.count - 2] * resized[resized.count - 1])
-        return resampler.resample(values, planes: planes)
+        let resampler = try PlaneResampler(from: resized, to: shape)
+        return resampler.resample(values, planes: values.count / (resampler.source.height * resampler.source.width))
     }
 }
 

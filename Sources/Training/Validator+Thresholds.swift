@@ -49,8 +49,7 @@ extension Validator {
             let decoder = InstanceDecoder(task: task, options: options)
             // Images are decoded and matched on all cores.
             let perImage = try concurrentMap(Array(zip(probabilities, truths))) { scaled, truth in
-                let predicted = try CellScale.restored(
-                    try decoder.labels(from: scaled.values, shape: scaled.shape), to: truth.shape)
+                let predicted = try scaled.labels(decodedBy: decoder, restoredTo: truth.shape)
                 return try InstanceMatching(predicted: predicted, truth: truth).counts(threshold: 0.5)
             }
             return perImage.reduce(MatchCounts.zero(threshold: 0.5), +).scores.averagePrecision

@@ -35,8 +35,7 @@ struct Validator {
         var evaluation = try DatasetEvaluation()
         for sample in samples {
             let probabilities = try model.cellScaledProbabilities(of: sample.image, predictor: predictor)
-            let predicted = try CellScale.restored(
-                try decoder.labels(from: probabilities.values, shape: probabilities.shape), to: sample.labels.shape)
+            let predicted = try probabilities.labels(decodedBy: decoder, restoredTo: sample.labels.shape)
             evaluation.add(try ImageEvaluation(name: sample.stem, predicted: predicted, truth: try Self.instances(sample.labels)))
         }
         let summary = evaluation.summary
