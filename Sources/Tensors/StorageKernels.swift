@@ -49,8 +49,8 @@ enum StorageKernels {
         let body: (Range<Int>) -> Void
     }
 
-    /// `result[i] = f(a[i], b[i])` over equal-layout tensors.
-    static func zip(_ a: Tensor, _ b: Tensor, _ f: @escaping (Float, Float) -> Float) -> Tensor {
+    /// `result[i] = a[i] + b[i]` over equal-layout tensors.
+    static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.layout == b.layout, "storage kernels need equal layouts")
         let result = Tensor(layout: a.layout)
         let x = UncheckedSendable(UnsafePointer(a.storageFloats.baseAddress!))
@@ -59,7 +59,24 @@ enum StorageKernels {
         withExtendedLifetime((a, b)) {
             forEachChunk(result.storageCount) { range in
                 let (x, y, out) = (x.value, y.value, out.value)
-                for index in range { out[index] = f(x[index], y[index]) }
+                for index in range { out[index] = x[index] + y[index] }
+            }
+        }
+        return result
+    }
+
+    /// The gradient through a ReLU (and a dropout scale): `gradient[i] · scale` where `output[i] > 0`, else 0, over
+    /// equal-layout tensors. Dedicated loops: a per-element closure took three times as long.
+    static func reluGradient(_ gradient: Tensor, output: Tensor, scale: Float) -> Tensor {
+        precondition(gradient.layout == output.layout, "storage kernels need equal layouts")
+        let result = Tensor(layout: gradient.layout)
+        let g = UncheckedSendable(UnsafePointer(gradient.storageFloats.baseAddress!))
+        let y = UncheckedSendable(UnsafePointer(output.storageFloats.baseAddress!))
+        let out = UncheckedSendable(result.storageFloats.baseAddress!)
+        withExtendedLifetime((gradient, output)) {
+            forEachChunk(result.storageCount) { range in
+                let (g, y, out) = (g.value, y.value, out.value)
+                for index in range { out[index] = y[index] > 0 ? g[index] * scale : 0 }
             }
         }
         return result
@@ -76,6 +93,6 @@ extension Tensor {
     /// Elementwise sum with a tensor of the same shape, in this tensor's layout. Not recorded for autodiff.
     func adding(_ other: Tensor) throws -> Tensor {
         guard other.shape == shape else { throw TensorsError.shapeMismatch(op: "add", lhs: shape, rhs: other.shape) }
-        return StorageKernels.zip(self, try other.reordered(to: layout), +)
+        return StorageKernels.sum(self, try other.reordered(to: layout))
     }
 }

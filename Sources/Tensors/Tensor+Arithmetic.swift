@@ -47,21 +47,27 @@ extension Tensor {
         // oneDNN broadcasts only its second operand, so a first operand that needs broadcasting is expanded.
         let left = self.shape == shape ? self : try withoutGradients { try Tensor.zeros(shape).binary(.add, self) }
         let output = try Tensor.executeBinary(operation.algorithm, left, other, op: op)
+        // Only the operands that take part in training get a gradient (a mask or weight operand costs nothing).
+        let (lhsWanted, rhsWanted) = (self.requiresGradient, other.requiresGradient)
         return output.recorded(as: op, from: [self, other]) { [unowned output] gradient in
-            let lhsGradient: Tensor
-            let rhsGradient: Tensor
+            let lhsGradient: Tensor?
+            let rhsGradient: Tensor?
             switch operation {
             case .add:
                 (lhsGradient, rhsGradient) = (gradient, gradient)
             case .subtract:
-                (lhsGradient, rhsGradient) = (gradient, try gradient.scaled(by: -1))
+                (lhsGradient, rhsGradient) = (gradient, rhsWanted ? try gradient.scaled(by: -1) : nil)
             case .multiply:
-                (lhsGradient, rhsGradient) = (try gradient.binary(.multiply, other), try gradient.binary(.multiply, self))
+                lhsGradient = lhsWanted ? try gradient.binary(.multiply, other) : nil
+                rhsGradient = rhsWanted ? try gradient.binary(.multiply, self) : nil
             case .divide:
                 let lhs = try gradient.binary(.divide, other)
-                (lhsGradient, rhsGradient) = (lhs, try lhs.binary(.multiply, output).scaled(by: -1))
+                (lhsGradient, rhsGradient) = (lhs, rhsWanted ? try lhs.binary(.multiply, output).scaled(by: -1) : nil)
             }
-            return [try lhsGradient.summed(toShape: self.shape), try rhsGradient.summed(toShape: other.shape)]
+            return [
+                lhsWanted ? try lhsGradient?.summed(toShape: self.shape) : nil,
+                rhsWanted ? try rhsGradient?.summed(toShape: other.shape) : nil,
+            ]
         }
     }
 

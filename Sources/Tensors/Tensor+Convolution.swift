@@ -292,7 +292,7 @@ enum ConvolutionPrimitives {
             return result
         case (.relu, let dropout):
             let scale = dropout?.scale ?? 1
-            return StorageKernels.zip(outputGradient, output) { gradient, value in value > 0 ? gradient * scale : 0 }
+            return StorageKernels.reluGradient(outputGradient, output: output, scale: scale)
         }
     }
 

@@ -203,6 +203,12 @@ struct ResamplingPlan {
                         ResamplingPlan.blend(SIMD16<Float>.self, rows, base, lower, upper, wx, into: target + lane)
                         lane += 16
                     }
+                    // AVX2 machines block channels by 8 (nChw8c).
+                    while lane + 8 <= input.lanes {
+                        let base = inputBase + lane
+                        ResamplingPlan.blend(SIMD8<Float>.self, rows, base, lower, upper, wx, into: target + lane)
+                        lane += 8
+                    }
                     while lane < input.lanes {
                         ResamplingPlan.blend(Float.self, rows, inputBase + lane, lower, upper, wx, into: target + lane)
                         lane += 1
@@ -240,6 +246,11 @@ struct ResamplingPlan {
                                 let base = inputBase + lane
                                 ResamplingPlan.scatter(SIMD16<Float>.self, source + lane, rows, base, lower, upper, wx)
                                 lane += 16
+                            }
+                            while lane + 8 <= input.lanes {
+                                let base = inputBase + lane
+                                ResamplingPlan.scatter(SIMD8<Float>.self, source + lane, rows, base, lower, upper, wx)
+                                lane += 8
                             }
                             while lane < input.lanes {
                                 ResamplingPlan.scatter(Float.self, source + lane, rows, inputBase + lane, lower, upper, wx)
@@ -284,7 +295,7 @@ struct ResamplingPlan {
     }
 }
 
-/// The values of one pixel's channel block: a SIMD vector for blocked layouts, a Float for plain ones.
+/// The values of one pixel's channel block: a SIMD vector (16 or 8 lanes) for blocked layouts, a Float for plain ones.
 protocol ChannelLanes {
     static var zero: Self { get }
     static func load(_ pointer: UnsafePointer<Float>) -> Self
@@ -308,6 +319,7 @@ extension Float: ChannelLanes {
 }
 
 extension SIMD16<Float>: ChannelLanes {}
+extension SIMD8<Float>: ChannelLanes {}
 
 extension SIMD where Scalar == Float {
     static func load(_ pointer: UnsafePointer<Float>) -> Self {
