@@ -7,7 +7,8 @@ import Testing
 /// nChw8c / nCdhw8c on AVX2 ones), as a parameter.
 func channelBlocked(_ tensor: Tensor, block: Int = 16) throws -> Tensor {
     let volume = tensor.shape.count == 5
-    return try relaidOut(tensor, tag: block == 8 ? (volume ? dnnl_nCdhw8c : dnnl_nChw8c) : (volume ? dnnl_nCdhw16c : dnnl_nChw16c))
+    let tag = block == 8 ? (volume ? dnnl_nCdhw8c : dnnl_nChw8c) : (volume ? dnnl_nCdhw16c : dnnl_nChw16c)
+    return try relaidOut(tensor, tag: tag)
 }
 
 /// The same values in channels-last layout (nhwc / ndhwc), which oneDNN picks for some convolutions, as a parameter.
