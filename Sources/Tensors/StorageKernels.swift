@@ -51,33 +51,33 @@ enum StorageKernels {
 
     /// `result[i] = a[i] + b[i]` over equal-layout tensors.
     static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        pairwise(a, b) { x, y, out, range in
+            for index in range { out[index] = x[index] + y[index] }
+        }
+    }
+
+    /// The gradient through a ReLU (and a dropout scale): `gradient[i] · scale` where `output[i] > 0`, else 0, over
+    /// equal-layout tensors.
+    static func reluGradient(_ gradient: Tensor, output: Tensor, scale: Float) -> Tensor {
+        pairwise(gradient, output) { g, y, out, range in
+            for index in range { out[index] = y[index] > 0 ? g[index] * scale : 0 }
+        }
+    }
+
+    /// A new tensor in `a`'s layout whose storage `chunk` fills from `a`'s and `b`'s (equal layouts), a range of
+    /// storage offsets per call, ranges in parallel. The loop lives in `chunk`, so the element operation is compiled
+    /// into it: a closure called per element took three times as long.
+    private static func pairwise(
+        _ a: Tensor, _ b: Tensor,
+        _ chunk: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
+    ) -> Tensor {
         precondition(a.layout == b.layout, "storage kernels need equal layouts")
         let result = Tensor(layout: a.layout)
         let x = UncheckedSendable(UnsafePointer(a.storageFloats.baseAddress!))
         let y = UncheckedSendable(UnsafePointer(b.storageFloats.baseAddress!))
         let out = UncheckedSendable(result.storageFloats.baseAddress!)
         withExtendedLifetime((a, b)) {
-            forEachChunk(result.storageCount) { range in
-                let (x, y, out) = (x.value, y.value, out.value)
-                for index in range { out[index] = x[index] + y[index] }
-            }
-        }
-        return result
-    }
-
-    /// The gradient through a ReLU (and a dropout scale): `gradient[i] · scale` where `output[i] > 0`, else 0, over
-    /// equal-layout tensors. Dedicated loops: a per-element closure took three times as long.
-    static func reluGradient(_ gradient: Tensor, output: Tensor, scale: Float) -> Tensor {
-        precondition(gradient.layout == output.layout, "storage kernels need equal layouts")
-        let result = Tensor(layout: gradient.layout)
-        let g = UncheckedSendable(UnsafePointer(gradient.storageFloats.baseAddress!))
-        let y = UncheckedSendable(UnsafePointer(output.storageFloats.baseAddress!))
-        let out = UncheckedSendable(result.storageFloats.baseAddress!)
-        withExtendedLifetime((gradient, output)) {
-            forEachChunk(result.storageCount) { range in
-                let (g, y, out) = (g.value, y.value, out.value)
-                for index in range { out[index] = y[index] > 0 ? g[index] * scale : 0 }
-            }
+            forEachChunk(result.storageCount) { range in chunk(x.value, y.value, out.value, range) }
         }
         return result
     }

@@ -23,22 +23,26 @@ extension Tensor {
         guard shape.count >= 2 else {
             throw TensorsError.invalidArgument(op: op, reason: "input \(shape) has no channel axis (axis 1)")
         }
-        let lanes = ChannelVectors(shape: shape)
+        let vectors = ChannelVectors(shape: shape)
+        let (channels, stride) = (vectors.channels, vectors.stride)
         let source = try plain()
         let output = Tensor(layout: .plain(shape))
         let (x, y) = (source.storageFloats, output.storageFloats)
-        lanes.forEach { base in
-            var maximum = -Float.infinity
-            for c in 0..<lanes.channels { maximum = Swift.max(maximum, x[base + c * lanes.stride]) }
-            var sum: Float = 0
-            for c in 0..<lanes.channels { sum += Foundation.exp(x[base + c * lanes.stride] - maximum) }
-            if log {
-                let logSum = maximum + Foundation.log(sum)
-                for c in 0..<lanes.channels { y[base + c * lanes.stride] = x[base + c * lanes.stride] - logSum }
-            } else {
-                let scale = 1 / sum
-                for c in 0..<lanes.channels {
-                    y[base + c * lanes.stride] = Foundation.exp(x[base + c * lanes.stride] - maximum) * scale
+        vectors.forEachChunk { range in
+            for vector in range {
+                let base = vectors.base(of: vector)
+                var maximum = -Float.infinity
+                for c in 0..<channels { maximum = Swift.max(maximum, x[base + c * stride]) }
+                var sum: Float = 0
+                for c in 0..<channels { sum += Foundation.exp(x[base + c * stride] - maximum) }
+                if log {
+                    let logSum = maximum + Foundation.log(sum)
+                    for c in 0..<channels { y[base + c * stride] = x[base + c * stride] - logSum }
+                } else {
+                    let scale = 1 / sum
+                    for c in 0..<channels {
+                        y[base + c * stride] = Foundation.exp(x[base + c * stride] - maximum) * scale
+                    }
                 }
             }
         }
@@ -46,16 +50,19 @@ extension Tensor {
             let incoming = try gradient.plain()
             let result = Tensor(layout: .plain(output.shape))
             let (y, g, dx) = (output.storageFloats, incoming.storageFloats, result.storageFloats)
-            lanes.forEach { base in
-                // softmax: dx_c = y_c (g_c − Σ_k g_k y_k); log-softmax: dx_c = g_c − e^(y_c) Σ_k g_k.
-                var dot: Float = 0
-                for c in 0..<lanes.channels {
-                    let index = base + c * lanes.stride
-                    dot += log ? g[index] : g[index] * y[index]
-                }
-                for c in 0..<lanes.channels {
-                    let index = base + c * lanes.stride
-                    dx[index] = log ? g[index] - Foundation.exp(y[index]) * dot : y[index] * (g[index] - dot)
+            vectors.forEachChunk { range in
+                for vector in range {
+                    // softmax: dx_c = y_c (g_c − Σ_k g_k y_k); log-softmax: dx_c = g_c − e^(y_c) Σ_k g_k.
+                    let base = vectors.base(of: vector)
+                    var dot: Float = 0
+                    for c in 0..<channels {
+                        let index = base + c * stride
+                        dot += log ? g[index] : g[index] * y[index]
+                    }
+                    for c in 0..<channels {
+                        let index = base + c * stride
+                        dx[index] = log ? g[index] - Foundation.exp(y[index]) * dot : y[index] * (g[index] - dot)
+                    }
                 }
             }
             return [result]
@@ -63,23 +70,24 @@ extension Tensor {
     }
 }
 
-/// The channel vectors of a plain (N, C, ...) tensor: one per sample and spatial index, its elements `stride`
-/// apart starting at a base offset.
+/// The channel vectors of a plain (N, C, ...) tensor: one per sample and spatial index, numbered sample-major,
+/// each with its C elements `stride` apart from a base offset.
 private struct ChannelVectors {
     let samples: Int
     let channels: Int
-    /// Elements per (sample, channel) plane; the distance between a lane's consecutive channels.
+    /// Elements per (sample, channel) plane: the distance between a vector's consecutive channels.
     let stride: Int
 
     init(shape: [Int]) {
         (samples, channels, stride) = (shape[0], shape[1], shape.dropFirst(2).reduce(1, *))
     }
 
-    /// Calls `body` with the base offset of every lane, lanes split over the cores.
-    func forEach(_ body: (Int) -> Void) {
-        let (stride, channels) = (stride, channels)
-        StorageKernels.forEachChunk(samples * stride, minimumChunk: 8192) { range in
-            for lane in range { body((lane / stride) * channels * stride + lane % stride) }
-        }
+    /// The storage offset of vector `vector`'s channel 0.
+    @inline(__always)
+    func base(of vector: Int) -> Int { (vector / stride) * channels * stride + vector % stride }
+
+    /// Calls `body` with ranges of vector numbers covering all vectors, ranges in parallel.
+    func forEachChunk(_ body: (Range<Int>) -> Void) {
+        StorageKernels.forEachChunk(samples * stride, minimumChunk: 8192, body)
     }
 }
