@@ -18,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
+        // Small foundation pieces every layer may use: seeded random numbers, atomic durable file writes, durations.
+        .target(name: "Basics"),
+        // The one owner of training settings: their names, ranges and defaults, the settings object of projects and
+        // jobs, and the error that names a setting so each front end can render it (flag or JSON field).
+        .target(name: "Settings"),
         // C shims over libtiff, libpng and zlib: error capture, in-memory I/O, and libpng's setjmp
         // handling, none of which can be expressed safely in Swift.
         .target(
@@ -27,44 +32,47 @@ let package = Package(
         // The image model: Image (C,[Z,]Y,X) Float32, LabelImage, statistics, normalisation, components.
         .target(name: "Imaging"),
         // Readers and writers: TIFF/OME-TIFF, PNG, NPY/NPZ, ImageJ ROI zip.
-        .target(
-            name: "ImageFormats",
-            dependencies: ["Imaging", "CImageCodecs"]
-        ),
+        .target(name: "ImageFormats", dependencies: ["Basics", "Imaging", "CImageCodecs"]),
         // oneDNN's C API (Debian libdnnl-dev) and the OpenMP calls that size its thread pool.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         // The compute engine: tensors in oneDNN layouts, autodiff, ops, optimisers, model files.
-        .target(name: "Tensors", dependencies: ["CDNNL"]),
+        .target(name: "Tensors", dependencies: ["Basics", "CDNNL"]),
         // Networks built from Tensors ops: modules with named parameters, the 2D/3D U-Net.
-        .target(name: "Networks", dependencies: ["Tensors"]),
+        .target(name: "Networks", dependencies: ["Basics", "Tensors"]),
         // Instances and training targets from label images and network outputs: distance transform, watershed,
         // seeds, region merging, labels-to-edges, U-Net weight maps.
         .target(name: "Segmentation", dependencies: ["Imaging"]),
         // The field's metrics: pixel accuracy, IoU/Dice, instance matching (AP, F1, PQ, AJI), reports and plots.
-        .target(name: "Evaluation", dependencies: ["Imaging"]),
+        .target(name: "Evaluation", dependencies: ["Basics", "Imaging"]),
         // Sparse annotations: scribble maps, their files, and scribbles generated from ground truth.
-        .target(name: "Scribbles", dependencies: ["Imaging", "ImageFormats", "Segmentation", "Tensors"]),
-        // Supervised training and prediction: datasets, targets, patches and augmentation, the trainer, tiled
-        // prediction, instances from probabilities.
+        .target(name: "Scribbles", dependencies: ["Basics", "Imaging", "ImageFormats", "Segmentation"]),
+        // Training and prediction, in folders: Data (datasets, samples), Augmentation (patches, batches, blind
+        // spots), Objectives (losses), Model (the model file and its head), Prediction (tiles, uncertainty,
+        // instances), Validation (scores, threshold search) and Loop (options, the trainer, its events).
         .target(
             name: "Training",
-            dependencies: ["Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Segmentation", "Tensors"]
+            dependencies: [
+                "Basics", "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Segmentation", "Settings",
+                "Tensors",
+            ]
         ),
         // What the server keeps: projects, images, scribble versions, models and the durable job queue behind
         // repository protocols (SQLite through GRDB), and checksummed files in the data folder.
         .target(
             name: "Storage",
             dependencies: [
-                "Imaging", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "Basics", "Settings", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The interactive server (Hummingbird): JSON API, uploads, renditions, training jobs with live events,
-        // inference at any time, active learning.
+        // The interactive server (Hummingbird), in layers: HTTP (set-up, middleware, errors, request decoding),
+        // Routes (thin: decode, call a service, encode), Services (images, scribbles, models, inference,
+        // renditions, active learning; tested without HTTP) and Jobs (queue, runner, events).
         .target(
             name: "Server",
             dependencies: [
-                "Imaging", "ImageFormats", "Evaluation", "Scribbles", "Segmentation", "Storage", "Tensors", "Training",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Basics", "Imaging", "ImageFormats", "Scribbles", "Segmentation", "Settings", "Storage", "Tensors",
+                "Training", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -76,31 +84,39 @@ let package = Package(
         .target(
             name: "CellScribeCLI",
             dependencies: [
-                "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Segmentation", "Server", "Tensors",
-                "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Basics", "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Server", "Settings",
+                "Tensors", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "cellscribe", dependencies: ["CellScribeCLI"]),
+        // What tests share: the committed fixtures (Tests/Fixtures, see its PROVENANCE.md files) by path.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        // Tests read committed fixtures from Tests/Fixtures (see its PROVENANCE.md) by path.
-        .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "Imaging"]),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensors"]),
+        .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "Imaging", "TestSupport"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Basics", "Tensors", "TestSupport"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Basics", "Networks", "Tensors"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Imaging"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Imaging"]),
-        .testTarget(name: "ScribblesTests", dependencies: ["Scribbles", "Imaging", "ImageFormats"]),
+        .testTarget(name: "ScribblesTests", dependencies: ["Scribbles", "Imaging", "ImageFormats", "TestSupport"]),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Tensors"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+            dependencies: [
+                "Basics", "Training", "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Settings",
+                "Tensors", "TestSupport",
+            ]),
+        .testTarget(name: "StorageTests", dependencies: ["Settings", "Storage"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Storage", "Imaging", "ImageFormats", "Scribbles",
+                "Server", "Settings", "Storage", "Imaging", "ImageFormats", "Scribbles", "Training", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "CellScribeCLITests", dependencies: ["CellScribeCLI"]),
+        .testTarget(
+            name: "CellScribeCLITests",
+            dependencies: ["CellScribeCLI", "Settings", "Scribbles", "Training", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

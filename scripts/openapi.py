@@ -21,10 +21,11 @@ E413 = err("the body is larger than the server accepts")
 MODEL_Q = q("model", {"type": "string"}, "model id, 'latest' (default) or 'job:<job id>' for a running job's best weights so far")
 
 schemas = {
- "Error": S("object", required=["error", "status"], properties={"error": S("string"), "status": S("integer")}),
- "TrainingSettings": S("object", additionalProperties=False, description="every field optional; a job's settings fill gaps from the project's", properties={
+ "Error": S("object", required=["error", "status"], properties={"error": S("string"), "status": S("integer"),
+   "field": S("string", description="the request's field or query parameter at fault, when one is")}),
+ "TrainingSettings": S("object", additionalProperties=False, description="every field optional; a job's settings fill gaps from the project's; limits are TrainingLimits' (Sources/Settings), checked by SettingsAgreementTests", properties={
    "timeBudgetSeconds": S("number", minimum=1, maximum=86400), "epochs": S("integer", minimum=1, maximum=100000),
-   "learningRate": S("number", minimum=1e-8, maximum=1), "patchSize": S("integer", minimum=32, maximum=512, multipleOf=16),
+   "learningRate": S("number", minimum=1e-8, maximum=1), "patchSize": S("integer", minimum=16, maximum=512, multipleOf=8),
    "batchSize": S("integer", minimum=1, maximum=64), "fineTune": S("boolean"), "ensembleSize": S("integer", minimum=1, maximum=10),
    "previewEvery": S("integer", minimum=0, maximum=10000), "seed": S("integer", minimum=0)}),
  "CreateProject": S("object", required=["name", "channels"], properties={

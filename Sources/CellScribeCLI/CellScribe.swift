@@ -27,7 +27,7 @@ public struct CellScribe: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            exit(withError: CommandLineErrors.rendered(error))
         }
     }
 }

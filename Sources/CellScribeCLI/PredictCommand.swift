@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import ImageFormats
 import Imaging
@@ -75,95 +76,72 @@ struct PredictCommand: ParsableCommand {
         let outFolder = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
         let predictor = try model.predictor(tileShape: tile?.extents)
+        var reports: [PredictedImage] = []
+        var failures = 0
+        for file in files {
+            do {
+                let report = try predict(file, model: model, predictor: predictor, into: outFolder)
+                reports.append(report)
+                print(json ? try JSONLines.line(report) : report.text)
+            } catch {
+                failures += 1
+                FileHandle.standardError.write(Data("error: \(file.path): \(error)\n".utf8))
+            }
+        }
+        if uncertainty { try writeRanking(reports, to: outFolder.appendingPathComponent("uncertainty.csv")) }
+        let summary = PredictionSummary(reports: reports, failed: failures)
+        print(json ? try JSONLines.line(summary) : summary.text)
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The instance options the flags ask for: the model's, with each given threshold replaced.
+    func instanceOptions(of model: SegmentationModel) -> InstanceOptions {
         var options = model.info.instances
         if let foregroundThreshold { options.foregroundThreshold = foregroundThreshold }
         if let seedThreshold { options.seedThreshold = seedThreshold }
         if let minSize { options.minimumSize = minSize }
         if let splitHeight { options.splitHeight = splitHeight }
         if let seedSplitHeight { options.seedSplitHeight = seedSplitHeight }
-        let passes = mcSamples ?? (uncertainty ? 8 : 0)
-        let clock = ContinuousClock()
-        var (totalSeconds, totalPixels, failures) = (0.0, 0, 0)
-        var ranking: [(stem: String, meanEntropy: Double, region: UncertainRegion)] = []
-        for file in files {
-            let stem = file.deletingPathExtension().lastPathComponent
-            do {
-                let start = clock.now
-                let image = try ImageFormats.readImage(file)
-                let result = try model.segment(
-                    image, source: file.path, predictor: predictor, instances: options, monteCarloSamples: passes,
-                    flipAveraging: flips, measuresUncertainty: uncertainty, cellDiameter: cellDiameter)
-                try ImageFormats.write(result.labels, to: outFolder.appendingPathComponent("\(stem).tif"))
-                for (t, labels) in result.taskLabels.enumerated() {
-                    try ImageFormats.write(labels, to: outFolder.appendingPathComponent("\(stem)_task\(t + 2).tif"))
-                }
-                if probabilities {
-                    let maps = try Image(
-                        shape: [result.probabilities.count / image.planeCount] + image.spatialShape,
-                        pixels: result.probabilities, sourceType: .float32, spacing: image.spacing)
-                    try ImageFormats.write(maps, to: outFolder.appendingPathComponent("\(stem)_prob.tif"))
-                }
-                var meanEntropy: Double?
-                var region: UncertainRegion?
-                if let entropy = result.entropy, let variance = result.variance {
-                    meanEntropy = entropy.reduce(0.0) { $0 + Double($1) } / Double(max(entropy.count, 1))
-                    region = UncertainRegion.mostUncertain(in: entropy, shape: image.spatialShape)
-                    ranking.append((stem, meanEntropy!, region!))
-                    let entropyMap = try Image(
-                        shape: [1] + image.spatialShape, pixels: entropy, sourceType: .float32, spacing: image.spacing)
-                    try ImageFormats.write(entropyMap, to: outFolder.appendingPathComponent("\(stem)_entropy.tif"))
-                    let varianceMaps = try Image(
-                        shape: [variance.count / image.planeCount] + image.spatialShape, pixels: variance,
-                        sourceType: .float32, spacing: image.spacing)
-                    try ImageFormats.write(varianceMaps, to: outFolder.appendingPathComponent("\(stem)_variance.tif"))
-                }
-                let seconds = (clock.now - start).seconds
-                totalSeconds += seconds
-                totalPixels += image.planeCount
-                print(describe(
-                    stem: stem, shape: image.spatialShape, instances: result.labels.instanceCount, meanEntropy: meanEntropy,
-                    region: region, seconds: seconds))
-            } catch {
-                failures += 1
-                FileHandle.standardError.write(Data("error: \(file.path): \(error)\n".utf8))
-            }
-        }
-        if uncertainty { try writeRanking(ranking, to: outFolder.appendingPathComponent("uncertainty.csv")) }
-        let perMegapixel = totalPixels > 0 ? totalSeconds / (Double(totalPixels) / 1e6) : 0
-        let summary = String(
-            format: "%d images, %.1f megapixels in %.1f s: %.3f s per megapixel (%.3f s per 10^7 voxels)",
-            files.count - failures, Double(totalPixels) / 1e6, totalSeconds, perMegapixel, perMegapixel * 10)
-        if json {
-            print("{\"images\":\(files.count - failures),\"failed\":\(failures),\"pixels\":\(totalPixels),"
-                + "\"seconds\":\(totalSeconds),\"seconds_per_megapixel\":\(perMegapixel)}")
-        } else {
-            print(summary)
-        }
-        if failures > 0 { throw ExitCode(1) }
+        return options
     }
 
-    private func describe(
-        stem: String, shape: [Int], instances: Int, meanEntropy: Double?, region: UncertainRegion?, seconds: Double
-    ) -> String {
-        let shapeText = shape.map(String.init).joined(separator: "x")
-        if json {
-            var extra = meanEntropy.map { ",\"mean_entropy\":\($0)" } ?? ""
-            if let region {
-                extra += ",\"uncertain_region\":{\"y\":\(region.y),\"x\":\(region.x),\"size\":\(region.size),"
-                    + "\"mean_entropy\":\(region.meanUncertainty)}"
-            }
-            return "{\"image\":\"\(stem)\",\"shape\":\(shape),\"instances\":\(instances)\(extra),\"seconds\":\(seconds)}"
+    /// Segments one image file and writes its maps into `outFolder`.
+    private func predict(
+        _ file: URL, model: SegmentationModel, predictor: TiledPredictor, into outFolder: URL
+    ) throws -> PredictedImage {
+        let stem = file.deletingPathExtension().lastPathComponent
+        let start = ContinuousClock.now
+        let image = try ImageFormats.readImage(file)
+        let result = try model.segment(
+            image, source: file.path, predictor: predictor, instances: instanceOptions(of: model),
+            monteCarloSamples: mcSamples ?? (uncertainty ? 8 : 0), flipAveraging: flips, measuresUncertainty: uncertainty,
+            cellDiameter: cellDiameter)
+        func write(_ values: [Float], _ suffix: String) throws {
+            let maps = try Image(
+                shape: [values.count / image.planeCount] + image.spatialShape, pixels: values, sourceType: .float32,
+                spacing: image.spacing)
+            try ImageFormats.write(maps, to: outFolder.appendingPathComponent("\(stem)_\(suffix).tif"))
         }
-        let entropy = meanEntropy.map { String(format: "  mean entropy %.4f", $0) } ?? ""
-        return String(format: "%@  %@  %d instances%@  %.2f s", stem, shapeText, instances, entropy, seconds)
+        try ImageFormats.write(result.labels, to: outFolder.appendingPathComponent("\(stem).tif"))
+        for (t, labels) in result.taskLabels.enumerated() {
+            try ImageFormats.write(labels, to: outFolder.appendingPathComponent("\(stem)_task\(t + 2).tif"))
+        }
+        if probabilities { try write(result.probabilities, "prob") }
+        if let entropy = result.entropy { try write(entropy, "entropy") }
+        if let variance = result.variance { try write(variance, "variance") }
+        return PredictedImage(
+            image: stem, shape: image.spatialShape, instances: result.labels.instanceCount, meanEntropy: result.meanEntropy,
+            uncertainRegion: result.uncertainRegions(count: 1).first, seconds: (ContinuousClock.now - start).seconds)
     }
 
     /// `uncertainty.csv`: images by mean entropy, most uncertain first, with their most uncertain region.
-    private func writeRanking(_ ranking: [(stem: String, meanEntropy: Double, region: UncertainRegion)], to url: URL) throws {
+    private func writeRanking(_ reports: [PredictedImage], to url: URL) throws {
         var csv = "rank,image,mean_entropy,region_y,region_x,region_size,region_mean_entropy\n"
-        for (rank, item) in ranking.sorted(by: { $0.meanEntropy > $1.meanEntropy }).enumerated() {
-            let r = item.region
-            csv += "\(rank + 1),\(item.stem),\(item.meanEntropy),\(r.y),\(r.x),\(r.size),\(r.meanUncertainty)\n"
+        let ranked = reports.compactMap { report in
+            report.meanEntropy.flatMap { entropy in report.uncertainRegion.map { (report.image, entropy, $0) } }
+        }
+        for (rank, (stem, meanEntropy, r)) in ranked.sorted(by: { $0.1 > $1.1 }).enumerated() {
+            csv += "\(rank + 1),\(stem),\(meanEntropy),\(r.y),\(r.x),\(r.size),\(r.meanUncertainty)\n"
         }
         try AtomicFile.write(Data(csv.utf8), to: url)
     }

@@ -20,6 +20,10 @@ struct ShapeArgument: ExpressibleByArgument, Equatable {
 struct WidthsArgument: ExpressibleByArgument, Equatable {
     var widths: [Int]
 
+    init(widths: [Int]) {
+        self.widths = widths
+    }
+
     init?(argument: String) {
         let parts = argument.split(separator: ",")
         let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }

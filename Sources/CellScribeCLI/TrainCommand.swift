@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Networks
+import Settings
 import Training
 
 /// `cellscribe train`: supervised training of a segmentation U-Net.
@@ -30,43 +31,58 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV list of image,label[,split] instead of --images/--labels.", valueName: "file"))
     var csv: String?
     @Option(help: "What to learn: instances, binary, classes, edges or scribbles.") var task: SegmentationTask
-    @Option(help: "2 for images, 3 for volumes.") var dims: Int = 2
-    @Option(help: ArgumentHelp("Fraction of images held out for validation.", valueName: "f")) var valFraction: Double = 0.2
-    @Option(help: ArgumentHelp("Stop after this many seconds (wall clock, data loading included).", valueName: "s"))
+    @Option(help: "2 for images, 3 for volumes.") var dims: Int = Self.defaults.dimensions
+    @Option(help: ArgumentHelp(
+        "Fraction of images held out for validation (\(TrainingLimits.validationFraction.allowed)).", valueName: "f"))
+    var valFraction: Double = Self.defaults.validationFraction
+    @Option(help: ArgumentHelp(
+        "Stop after this many seconds (wall clock, data loading included; \(TrainingLimits.timeBudgetSeconds.allowed)).",
+        valueName: "s"))
     var timeBudget: Double?
-    @Option(help: ArgumentHelp("Stop after this many epochs.", valueName: "n")) var epochs: Int?
+    @Option(help: ArgumentHelp("Stop after this many epochs (\(TrainingLimits.epochs.allowed)).", valueName: "n"))
+    var epochs: Int?
     @Option(help: ArgumentHelp("Fine-tune from this model's weights.", valueName: "model")) var from: String?
     @Flag(help: "Continue from the checkpoint beside --out (weights, optimiser, epoch, elapsed time).")
     var resume = false
     @Option(help: ArgumentHelp("Where to write the best model (.safetensors).", valueName: "model")) var out: String
 
-    @Option(help: ArgumentHelp("Patch size YxX or ZxYxX (default 128x128, 3D 16x96x96).", valueName: "size"))
+    @Option(help: ArgumentHelp(
+        "Patch size YxX or ZxYxX, each extent \(TrainingLimits.patchExtent.allowed) (default "
+            + "\(Self.shapeText(2)), 3D \(Self.shapeText(3))).", valueName: "size"))
     var patch: ShapeArgument?
-    @Option(help: "Patches per step (default 8, 3D 2).") var batchSize: Int?
+    @Option(help: ArgumentHelp(
+        "Patches per step, \(TrainingLimits.batchSize.allowed) (default \(Self.batchText(2)), 3D \(Self.batchText(3))).",
+        valueName: "n"))
+    var batchSize: Int?
     @Option(help: ArgumentHelp("U-Net channels per level (new models only).", valueName: "list"))
-    var widths: WidthsArgument = WidthsArgument(argument: "32,64,128,256")!
-    @Option(help: "Dropout probability in the inner blocks (new models only).") var dropout: Float = 0.1
+    var widths = WidthsArgument(widths: Self.defaults.widths)
+    @Option(help: "Dropout probability in the inner blocks (new models only).") var dropout: Float = Self.defaults.dropout
     @Option(help: "Normalisation after each convolution: none, batch or group (new models only).")
-    var norm: UNetConfiguration.Normalization = .none
+    var norm: UNetConfiguration.Normalization = Self.defaults.normalization
     @Option(help: "Decoder upsampling: linear, nearest or transposed (new models only).")
-    var upsampling: UNetConfiguration.Upsampling = .linear
-    @Option(help: "Initial learning rate (AdamW).") var learningRate: Float = 1e-3
-    @Option(help: "Learning-rate schedule: cosine, plateau or constant.") var schedule: LearningRateScheduleKind = .cosine
+    var upsampling: UNetConfiguration.Upsampling = Self.defaults.upsampling
+    @Option(help: "Initial learning rate (AdamW; \(TrainingLimits.learningRate.allowed)).")
+    var learningRate: Float = Self.defaults.learningRate
+    @Option(help: "Learning-rate schedule: cosine, plateau or constant.")
+    var schedule: LearningRateScheduleKind = Self.defaults.schedule
     @Option(help: ArgumentHelp("Steps per epoch (default: about one pass over the training pixels).", valueName: "n"))
     var stepsPerEpoch: Int?
-    @Option(help: ArgumentHelp("Write a checkpoint every n epochs.", valueName: "n")) var checkpointEvery: Int = 1
-    @Option(help: "Weight of U-Net boundary weights (0 turns them off).") var w0: Float = 10
-    @Option(help: "Width of U-Net boundary weights, pixels.") var sigma: Float = 5
+    @Option(help: ArgumentHelp("Write a checkpoint every n epochs.", valueName: "n"))
+    var checkpointEvery: Int = Self.defaults.checkpointEvery
+    @Option(help: "Weight of U-Net boundary weights (0 turns them off).") var w0: Float = Self.defaults.weightMapW0
+    @Option(help: "Width of U-Net boundary weights, pixels.") var sigma: Float = Self.defaults.weightMapSigma
     @Option(help: "Class balance: 1 gives each class equal total weight, 0.5 its square root, 0 none.")
-    var classBalance: Float = 0
-    @Option(help: ArgumentHelp("Instances: pixels within n pixels of another cell are boundary too.", valueName: "n"))
-    var contactWidth: Int = 0
+    var classBalance: Float = Self.defaults.classBalancePower
+    @Option(help: ArgumentHelp(
+        "Instances: pixels within n pixels of another cell are boundary too (\(TrainingLimits.contactWidth.allowed)).",
+        valueName: "n"))
+    var contactWidth: Int = Self.defaults.contactWidth
     @Option(help: ArgumentHelp(
         "Instances (2D): resize each image so its cells' median diameter is d pixels, in training and prediction "
             + "(default: images keep their size; 0 also turns off a fine-tuned model's).", valueName: "d"))
     var cellDiameter: Double?
     @Option(help: "Scribbles: weight of the blind-spot reconstruction term (0 turns it off).")
-    var reconstructionWeight: Float = 0.1
+    var reconstructionWeight: Float = Self.defaults.reconstructionWeight
     @Flag(help: "Scribbles: reconstruct patches without blind spots (an ablation; the default corrupts 85%).")
     var noBlindSpot = false
     @Option(help: ArgumentHelp(
@@ -78,15 +94,15 @@ struct TrainCommand: ParsableCommand {
             + "separated by ';' (default: all).", valueName: "list"))
     var reconstruct: ChannelListsArgument?
     @Option(help: "Scribbles: weight of a total-variation smoothness term on the class probabilities (default 0, off).")
-    var tvWeight: Float = 0
+    var tvWeight: Float = Self.defaults.totalVariationWeight
     @Option(help: ArgumentHelp(
-        "Checkpoint ensemble: split the run into n cycles (Adam and the cosine restart each), keep each cycle's best.",
-        valueName: "n"))
-    var ensemble: Int = 1
+        "Checkpoint ensemble: split the run into n cycles (Adam and the cosine restart each), keep each cycle's best "
+            + "(\(TrainingLimits.ensembleSize.allowed)).", valueName: "n"))
+    var ensemble: Int = Self.defaults.ensembleSize
     @Option(help: ArgumentHelp("Voxel size Z,Y,X (or Y,X) for distances, overriding the files' spacing.", valueName: "list"))
     var spacing: NumbersArgument?
     @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation = false
-    @Option(help: "Seed for initialisation, splits and sampling.") var seed: UInt64 = 1
+    @Option(help: "Seed for initialisation, splits and sampling.") var seed: UInt64 = Self.defaults.seed
     @Flag(help: "Print one JSON event per line instead of a progress bar.") var json = false
     @OptionGroup var threads: ThreadOptions
 
@@ -154,6 +170,23 @@ struct TrainCommand: ParsableCommand {
         if noAugmentation { options.augmentation = .none }
         options.seed = seed
         return options
+    }
+}
+
+extension TrainCommand {
+    /// The trainer's defaults: every option without a value on the command line keeps these.
+    static let defaults = TrainingOptions()
+
+    static func shapeText(_ dimensions: Int) -> String {
+        var options = defaults
+        options.dimensions = dimensions
+        return options.effectivePatchShape.map(String.init).joined(separator: "x")
+    }
+
+    static func batchText(_ dimensions: Int) -> String {
+        var options = defaults
+        options.dimensions = dimensions
+        return "\(options.effectiveBatchSize)"
     }
 }
 

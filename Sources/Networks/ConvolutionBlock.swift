@@ -1,3 +1,4 @@
+import Basics
 import Tensors
 
 /// Two 3x3(x3) convolutions, each followed by (when configured) normalisation, then ReLU and (when the block

@@ -1,3 +1,4 @@
+import Basics
 import Tensors
 
 /// A 2D or 3D convolution with bias: weight (O, I, k, k[, k]), bias (O), "same" padding for odd kernels.

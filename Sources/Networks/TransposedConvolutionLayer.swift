@@ -1,3 +1,4 @@
+import Basics
 import Tensors
 
 /// A stride-2 transposed convolution with a 2x2 (2x2x2) kernel and bias: doubles every spatial extent.

@@ -1,3 +1,4 @@
+import Basics
 import Tensors
 
 /// A 2D or 3D U-Net (Ronneberger et al. 2015) as ImPartial and pytorch-3dunet build it: an input block, one

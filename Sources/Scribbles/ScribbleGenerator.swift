@@ -1,6 +1,6 @@
+import Basics
 import Imaging
 import Segmentation
-import Tensors
 
 /// How many cells a generated scribble set covers.
 public enum ScribbleBudget: Sendable, Equatable {
@@ -48,7 +48,7 @@ public struct ScribbleGenerator: Sendable {
     /// Scribbles for a 2D or 3D instance image: 1 on the chosen cells' strokes, 255 on background strokes, 0
     /// elsewhere.
     ///
-    /// - Throws: `ScribblesError.invalidOption` for a budget out of range.
+    /// - Throws: `ScribblesError.invalidBudget` for a budget out of range.
     public func scribbles(for labels: LabelImage) throws -> ScribbleMap {
         try validate(labels)
         let selections = chooseCells(labels)
@@ -97,9 +97,9 @@ public struct ScribbleGenerator: Sendable {
     private func validate(_ labels: LabelImage) throws {
         switch budget {
         case .fraction(let f) where !(f >= 0 && f <= 1):
-            throw ScribblesError.invalidOption(name: "--fraction", value: "\(f)", reason: "use a fraction in [0, 1]")
+            throw ScribblesError.invalidBudget(budget, allowed: "a fraction from 0 to 1")
         case .count(let n) where n < 0:
-            throw ScribblesError.invalidOption(name: "--count", value: "\(n)", reason: "use a count of zero or more")
+            throw ScribblesError.invalidBudget(budget, allowed: "zero cells or more")
         default: break
         }
     }

@@ -1,6 +1,6 @@
+import Basics
 import Crypto
 import Foundation
-import Imaging
 
 /// Files under the data folder: images, scribbles, predictions and models, addressed by paths relative to
 /// `root`. Every write is atomic (write a temporary file, then rename) and returns the SHA-256 of the bytes, which

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Settings
 
 /// A training job: a durable row that moves queued → running → finished | failed | stopped. A server that
 /// restarts finds its running jobs `interrupted` and queues them again to resume from their last checkpoint.
@@ -17,7 +18,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var projectID: String
     public var state: State
     /// The settings as resolved when the job was created.
-    public var settings: TrainingSettingsRecord
+    public var settings: TrainingSettings
     /// The model it starts from (nil: from scratch).
     public var parentModelID: String?
     /// The model it produced.
@@ -33,7 +34,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var finishedAt: Date?
 
     public init(
-        id: String = StoreIDs.make(), projectID: String, settings: TrainingSettingsRecord, parentModelID: String?,
+        id: String = StoreIDs.make(), projectID: String, settings: TrainingSettings, parentModelID: String?,
         createdAt: Date = Date()
     ) {
         self.id = id

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Settings
 
 /// One trained model version of a project, with its lineage and the scribbles it learnt from.
 public struct ModelRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -18,14 +19,14 @@ public struct ModelRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var byteCount: Int
     /// Validation scores by name (from the best epoch).
     public var metrics: [String: Double]
-    public var settings: TrainingSettingsRecord
+    public var settings: TrainingSettings
     /// Image id → checksum of the scribbles the model was trained on.
     public var scribbleSnapshot: [String: String]
     public var createdAt: Date
 
     public init(
         id: String = StoreIDs.make(), projectID: String, version: Int, parentID: String?, jobID: String?, path: String,
-        checksum: String, byteCount: Int, metrics: [String: Double], settings: TrainingSettingsRecord,
+        checksum: String, byteCount: Int, metrics: [String: Double], settings: TrainingSettings,
         scribbleSnapshot: [String: String], createdAt: Date = Date()
     ) {
         self.id = id

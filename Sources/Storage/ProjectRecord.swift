@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Settings
 
 /// A project: a set of images with the same channels, the classes to segment, and default training settings.
 public struct ProjectRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -14,12 +15,12 @@ public struct ProjectRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     /// What the project's models learn (today: "scribbles").
     public var task: String
     /// Default training settings, as the server's settings object (stored as JSON).
-    public var settings: TrainingSettingsRecord
+    public var settings: TrainingSettings
     public var createdAt: Date
 
     public init(
         id: String = StoreIDs.make(), name: String, channelNames: [String], classNames: [String], task: String = "scribbles",
-        settings: TrainingSettingsRecord = TrainingSettingsRecord(), createdAt: Date = Date()
+        settings: TrainingSettings = TrainingSettings(), createdAt: Date = Date()
     ) {
         self.id = id
         self.name = name
@@ -28,51 +29,6 @@ public struct ProjectRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
         self.task = task
         self.settings = settings
         self.createdAt = createdAt
-    }
-}
-
-/// Training settings of a project or a job. Every field is optional: a job's settings fill the project's gaps,
-/// the project's fill the trainer's defaults.
-public struct TrainingSettingsRecord: Codable, Sendable, Equatable {
-    /// Wall-clock budget, seconds.
-    public var timeBudgetSeconds: Double?
-    public var epochs: Int?
-    public var learningRate: Double?
-    /// Square patch side, pixels.
-    public var patchSize: Int?
-    public var batchSize: Int?
-    /// Start from the project's latest model (true) or from random weights (false).
-    public var fineTune: Bool?
-    /// Checkpoint-ensemble cycles (1: a single model).
-    public var ensembleSize: Int?
-    /// Send a fresh preview prediction every this many epochs (0: never).
-    public var previewEvery: Int?
-    public var seed: UInt64?
-
-    public init(
-        timeBudgetSeconds: Double? = nil, epochs: Int? = nil, learningRate: Double? = nil, patchSize: Int? = nil,
-        batchSize: Int? = nil, fineTune: Bool? = nil, ensembleSize: Int? = nil, previewEvery: Int? = nil, seed: UInt64? = nil
-    ) {
-        self.timeBudgetSeconds = timeBudgetSeconds
-        self.epochs = epochs
-        self.learningRate = learningRate
-        self.patchSize = patchSize
-        self.batchSize = batchSize
-        self.fineTune = fineTune
-        self.ensembleSize = ensembleSize
-        self.previewEvery = previewEvery
-        self.seed = seed
-    }
-
-    /// These settings with the gaps filled from `defaults`.
-    public func filled(from defaults: TrainingSettingsRecord) -> TrainingSettingsRecord {
-        TrainingSettingsRecord(
-            timeBudgetSeconds: timeBudgetSeconds ?? (epochs == nil ? defaults.timeBudgetSeconds : nil),
-            epochs: epochs ?? (timeBudgetSeconds == nil ? defaults.epochs : nil),
-            learningRate: learningRate ?? defaults.learningRate, patchSize: patchSize ?? defaults.patchSize,
-            batchSize: batchSize ?? defaults.batchSize, fineTune: fineTune ?? defaults.fineTune,
-            ensembleSize: ensembleSize ?? defaults.ensembleSize, previewEvery: previewEvery ?? defaults.previewEvery,
-            seed: seed ?? defaults.seed)
     }
 }
 

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 extension ModelFile {
@@ -9,7 +10,9 @@ extension ModelFile {
     /// - Throws: `TensorsError.modelFile` naming `url` when a tensor is named `__metadata__` or the file cannot
     ///   be written; no temporary file is left behind.
     public func write(to url: URL) throws {
-        try AtomicWrite.write(try encoded(path: url.path), to: url)
+        if let failure = AtomicWrite.write(try encoded(path: url.path), to: url) {
+            throw TensorsError.modelFile(path: url.path, reason: "cannot be written: \(failure)")
+        }
     }
 
     /// The complete file contents.
@@ -56,44 +59,5 @@ private func appendLittleEndian(_ plain: Tensor, to file: inout Data) throws {
                 withUnsafeBytes(of: value.bitPattern.littleEndian) { file.append(contentsOf: $0) }
             }
         #endif
-    }
-}
-
-/// Writes files through a temporary file and a rename, so that no partial file ever appears at the destination.
-enum AtomicWrite {
-    /// Writes `data` to `url`. Throws `TensorsError.modelFile`; on failure the destination is untouched and the
-    /// temporary file is removed.
-    static func write(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else {
-            throw TensorsError.modelFile(
-                path: url.path, reason: "cannot be written: \(String(cString: strerror(errno)))")
-        }
-        var failure = writeAll(data, to: descriptor)
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        close(descriptor)
-        if failure == nil, rename(temporary.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary.path)
-            throw TensorsError.modelFile(path: url.path, reason: "cannot be written: \(failure)")
-        }
-    }
-
-    /// Writes every byte, retrying interrupted and short writes; returns the error text on failure.
-    private static func writeAll(_ data: Data, to descriptor: Int32) -> String? {
-        data.withUnsafeBytes { raw -> String? in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                offset += written
-            }
-            return nil
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 /// One dropout mask: each element is kept with probability 1 − `probability` and scaled by 1 / (1 − p),
 /// otherwise zeroed.
 ///

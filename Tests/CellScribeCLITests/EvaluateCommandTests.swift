@@ -3,6 +3,7 @@ import Foundation
 import ImageFormats
 import Imaging
 import Evaluation
+import TestSupport
 import Testing
 
 @testable import CellScribeCLI

@@ -1,5 +1,6 @@
 import Foundation
 import ImageFormats
+import TestSupport
 import Testing
 
 @testable import CellScribeCLI

@@ -1,5 +1,6 @@
 import ImageFormats
 import Imaging
+import TestSupport
 import Testing
 
 @testable import Scribbles

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import ImageFormats
+import TestSupport
 import Testing
 
 @testable import Server

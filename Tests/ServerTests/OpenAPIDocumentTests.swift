@@ -10,9 +10,9 @@ import Testing
     @Test func documentMatchesTheRouter() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
-        let context = try ServerContext(configuration: server.configuration, store: server.store, logger: Logger(label: "test"))
+        let services = try ServerServices(configuration: server.configuration, store: server.store, logger: Logger(label: "test"))
         // The API, not the browser client's files.
-        let routes = Set(CellScribeServer.router(context: context).routes.map { "\($0.method.rawValue) \($0.path)" }
+        let routes = Set(CellScribeServer.router(services: services).routes.map { "\($0.method.rawValue) \($0.path)" }
             .filter { $0.contains(" /api/") || $0.hasSuffix(" /metrics") || $0.hasSuffix(" /openapi.json") })
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.documentURL)) as? [String: Any]
         let paths = try #require(document?["paths"] as? [String: [String: Any]])

@@ -5,18 +5,12 @@ import ImageFormats
 import Imaging
 import Scribbles
 import Storage
+import TestSupport
 import Testing
 
 @testable import Server
 
-/// Paths of the committed test fixtures (`Tests/Fixtures`, see its PROVENANCE.md files).
-enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
-
-    static func url(_ relativePath: String) -> URL { root.appendingPathComponent(relativePath) }
-    static func data(_ relativePath: String) throws -> Data { try Data(contentsOf: url(relativePath)) }
-
+extension Fixtures {
     /// A 1-channel DSB2018 fluorescence crop and its instance labels.
     static let nucleiImage = "dsb/train/images/c53326fe.png"
     static let nucleiLabels = "dsb/train/labels/c53326fe.tif"

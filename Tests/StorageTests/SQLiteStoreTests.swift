@@ -1,4 +1,5 @@
 import Foundation
+import Settings
 import Testing
 
 @testable import Storage
@@ -29,7 +30,7 @@ import Testing
         #expect(try await store.images(in: project.id).map(\.name) == ["a.tif", "b.tif"])
         let model = ModelRecord(
             projectID: project.id, version: 0, parentID: nil, jobID: nil, path: "m", checksum: "c", byteCount: 3,
-            metrics: ["ap50": 0.5], settings: TrainingSettingsRecord(epochs: 2), scribbleSnapshot: [first.id: "x"])
+            metrics: ["ap50": 0.5], settings: TrainingSettings(epochs: 2), scribbleSnapshot: [first.id: "x"])
         let v1 = try await store.insertNextVersion(model)
         var second = model
         second.id = StoreIDs.make()
@@ -108,8 +109,8 @@ import Testing
     }
 
     @Test func settingsFillTheirGapsFromDefaults() {
-        let project = TrainingSettingsRecord(timeBudgetSeconds: 60, learningRate: 0.001, patchSize: 128)
-        let job = TrainingSettingsRecord(epochs: 3, patchSize: 64)
+        let project = TrainingSettings(timeBudgetSeconds: 60, learningRate: 0.001, patchSize: 128)
+        let job = TrainingSettings(epochs: 3, patchSize: 64)
         let filled = job.filled(from: project)
         // Epochs given: the project's time budget does not add a second stop condition.
         #expect(filled.epochs == 3 && filled.timeBudgetSeconds == nil)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Tensors
@@ -80,14 +81,6 @@ enum Golden {
         }
         if failures > 3 { Issue.record("\(what): \(failures) elements differ in all", sourceLocation: sourceLocation) }
     }
-}
-
-/// Paths of the committed fixtures (`Tests/Fixtures`, see `golden/PROVENANCE.md`).
-enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
-
-    static func url(_ relativePath: String) -> URL { root.appendingPathComponent(relativePath) }
 }
 
 /// `Tests/Fixtures/golden/optimizer.json`, written by `scripts/golden/optimizer_golden.py` from torch.optim.

@@ -1,5 +1,6 @@
 import CDNNL
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Tensors

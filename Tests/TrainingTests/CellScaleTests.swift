@@ -4,6 +4,7 @@ import Imaging
 import Segmentation
 import Testing
 import Networks
+import TestSupport
 
 @testable import Training
 

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import ImageFormats
 import Imaging
@@ -30,20 +31,20 @@ import Testing
         #expect(layout.tasks[1].componentRange(ofClass: 2) == 2..<3)
     }
 
-    @Test func badLayoutsNameTheOption() {
-        func option(_ layout: MixtureLayout) -> String? {
+    @Test func badLayoutsNameTheSetting() {
+        func setting(_ layout: MixtureLayout) -> String? {
             do {
                 try layout.validate(inputChannels: 2)
                 return nil
-            } catch let TrainingError.invalidOption(name, _, _) {
-                return name
+            } catch let TrainingError.invalidSetting(invalid) {
+                return invalid.setting.rawValue
             } catch { return "\(error)" }
         }
-        #expect(option(MixtureLayout(tasks: [.init(components: [1], reconstructedChannels: [0])])) == "--components")
-        #expect(option(MixtureLayout(tasks: [.init(components: [1, 0], reconstructedChannels: [0])])) == "--components")
-        #expect(option(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [2])])) == "--reconstruct")
-        #expect(option(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [1, 1])])) == "--reconstruct")
-        #expect(option(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [])])) == nil)
+        #expect(setting(MixtureLayout(tasks: [.init(components: [1], reconstructedChannels: [0])])) == "mixtureComponents")
+        #expect(setting(MixtureLayout(tasks: [.init(components: [1, 0], reconstructedChannels: [0])])) == "mixtureComponents")
+        #expect(setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [2])])) == "reconstructedChannels")
+        #expect(setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [1, 1])])) == "reconstructedChannels")
+        #expect(setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [])])) == nil)
     }
 
     @Test("training options build the layout, one list for all tasks or one per task")

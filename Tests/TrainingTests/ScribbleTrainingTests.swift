@@ -1,7 +1,9 @@
+import Basics
 import Foundation
 import ImageFormats
 import Imaging
 import Scribbles
+import TestSupport
 import Testing
 
 @testable import Training

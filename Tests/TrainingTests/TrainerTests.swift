@@ -2,6 +2,7 @@ import Foundation
 import ImageFormats
 import Imaging
 import Evaluation
+import TestSupport
 import Testing
 
 @testable import Training
@@ -116,14 +117,14 @@ struct TrainerTests {
         let paused = try trainer.run(
             events: { if case .step = $0 { steps += 1 } },
             interruption: { steps >= 2 ? .paused : nil })
-        #expect(paused.stopReason == "paused" && paused.steps == 2 && paused.epochs == 1)
+        #expect(paused.stopReason == .paused && paused.steps == 2 && paused.epochs == 1)
         // No validation ran, so no best model was written; the checkpoint was.
         #expect(!FileManager.default.fileExists(atPath: output.path))
         #expect(FileManager.default.fileExists(atPath: trainer.checkpointURL.path))
         let resumed = try Trainer(
             options: Self.smallOptions(epochs: 3, steps: 4), dataset: try Self.trainingSet, output: output, resume: true)
             .run { _ in }
-        #expect(resumed.stopReason == "epochs" && resumed.epochs == 3 && resumed.steps == 2 + 2 * 4)
+        #expect(resumed.stopReason == .epochs && resumed.epochs == 3 && resumed.steps == 2 + 2 * 4)
         #expect(FileManager.default.fileExists(atPath: output.path))
     }
 
@@ -163,7 +164,7 @@ struct TrainerTests {
         var binary = Self.smallOptions(epochs: 1, steps: 1)
         binary.task = .binary
         #expect { try Trainer(options: binary, dataset: Self.trainingSet, output: output, from: output).run { _ in } } throws: {
-            "\($0)".contains("--task instances")
+            "\($0)".contains("trained for the instances task, not binary")
         }
     }
 

@@ -19,18 +19,23 @@ struct BenchResult {
         let middle = sorted.count / 2
         let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
         func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
-        let fields: [(String, String)] = [
-            ("workload", try encoded(workload)), ("what", try encoded(what)), ("stack", try encoded(Self.stack)),
-            ("threads", "\(threads)"), ("median_ms", "\(rounded(median))"), ("min_ms", "\(rounded(sorted[0]))"),
-            ("max_ms", "\(rounded(sorted[sorted.count - 1]))"),
-            ("peak_rss_mb", peakResidentMegabytes.map { "\(rounded($0))" } ?? "null"),
-            ("gflop", "\(rounded(gigaflops))"), ("gflop_per_s", "\(rounded(gigaflops / (median / 1000)))"),
-        ]
-        return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+        return try OrderedJSON.object([
+            ("workload", workload), ("what", what), ("stack", Self.stack), ("threads", threads),
+            ("median_ms", rounded(median)), ("min_ms", rounded(sorted[0])), ("max_ms", rounded(sorted[sorted.count - 1])),
+            ("peak_rss_mb", peakResidentMegabytes.map(rounded)), ("gflop", rounded(gigaflops)),
+            ("gflop_per_s", rounded(gigaflops / (median / 1000))),
+        ])
     }
+}
 
-    private func encoded(_ text: String) throws -> String {
-        String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
+/// A JSON object whose members keep the order given (Foundation's encoder keeps none): each key and value is
+/// encoded by `JSONEncoder`, so every string is escaped and every number valid; nil is `null`.
+enum OrderedJSON {
+    static func object(_ members: [(key: String, value: any Encodable)]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        func text(_ value: any Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        return "{" + (try members.map { "\(try text($0.key)): \(try text($0.value))" }).joined(separator: ", ") + "}"
     }
 }
 

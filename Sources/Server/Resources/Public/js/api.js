@@ -1,4 +1,6 @@
-// The server's JSON API (see /openapi.json). Every failure becomes an ApiError with the server's sentence.
+// The server's API (see /openapi.json): every URL of the server is built here, nowhere else in the client.
+// Requests through `api` turn every failure into an ApiError with the server's sentence; `urls` gives the
+// addresses the page loads itself (thumbnails, tiles, overlays, export links).
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -79,6 +81,17 @@ export const api = {
   nextImage: (projectID, exclude = []) => json(`/api/projects/${projectID}/next-image?exclude=${exclude.join(",")}`),
   regions: (imageID, params) => json(`/api/images/${imageID}/uncertain-regions?${new URLSearchParams(params)}`),
   events: (jobID, imageID) => new EventSource(`/api/jobs/${jobID}/events${imageID ? `?image=${imageID}` : ""}`),
+};
+
+export const urls = {
+  /** A thumbnail of the image, `size` pixels on its longer side. */
+  preview: (imageID, size) => `/api/images/${imageID}/preview?size=${size}`,
+  /** One channel of one pyramid tile as a grey PNG. */
+  tile: (imageID, level, row, column, channel, z) => `/api/images/${imageID}/tiles/${level}/${row}/${column}?channel=${channel}&z=${z}`,
+  /** A prediction map as a grey PNG: `name` is "foreground" or "entropy". */
+  predictionMap: (imageID, name, params) => `/api/images/${imageID}/prediction/${name}.png?${new URLSearchParams(params)}`,
+  /** A prediction export: `file` is "labels.tif", "labels.zip" or "measurements.csv". */
+  predictionExport: (imageID, file, params) => `/api/images/${imageID}/prediction/${file}?${new URLSearchParams(params)}`,
 };
 
 /** A NumPy .npy file (format 1.0) holding `values` (Uint8Array) with `shape`. */

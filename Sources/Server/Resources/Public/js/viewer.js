@@ -4,6 +4,7 @@
 
 import { Viewport, levelCount } from "./viewport.js";
 import { lookupTable, parseColour, histogram, autoWindow } from "./contrast.js";
+import { urls } from "./api.js";
 
 const TILE = 256;
 export const CHANNEL_COLOURS = ["#00ff00", "#ff00ff", "#00ffff", "#ffff00", "#ff0000", "#0000ff"];
@@ -197,7 +198,7 @@ export class Viewer {
     const key = `${level}/${row}/${column}/${this.z}/${channel}`;
     const cached = this.grey.get(key);
     if (cached) return cached;
-    const url = `/api/images/${this.image.id}/tiles/${level}/${row}/${column}?channel=${channel}&z=${this.z}`;
+    const url = urls.tile(this.image.id, level, row, column, channel, this.z);
     const imageID = this.image.id;
     const promise = fetch(url)
       .then((response) => (response.ok ? response.blob() : Promise.reject(new Error(`tile ${response.status}`))))

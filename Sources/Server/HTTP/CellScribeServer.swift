@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Logging
+import Storage
+
+/// The interactive server: the services over a data folder, the router over the services, the job runner.
+public enum CellScribeServer {
+    /// The Hummingbird application for `configuration` (SQLite database in the data folder). With
+    /// `sampleManifest`, the sample project it describes is created first unless it exists.
+    public static func application(
+        configuration: ServerConfiguration, sampleManifest: URL? = nil, logger: Logger = Logger(label: "cellscribe")
+    ) async throws -> some ApplicationProtocol {
+        try FileManager.default.createDirectory(at: configuration.dataFolder, withIntermediateDirectories: true)
+        let store = try SQLiteStore(url: configuration.dataFolder.appendingPathComponent("cellscribe.sqlite"))
+        let services = try ServerServices(configuration: configuration, store: store, logger: logger)
+        if let sampleManifest {
+            let id = try await SampleProject.install(manifest: sampleManifest, services: services)
+            logger.info("sample project \(id) is ready")
+        }
+        return application(services: services)
+    }
+
+    /// The application over a given store (tests use an in-memory database).
+    public static func application(
+        configuration: ServerConfiguration, store: any Store, logger: Logger = Logger(label: "cellscribe")
+    ) throws -> some ApplicationProtocol {
+        application(services: try ServerServices(configuration: configuration, store: store, logger: logger))
+    }
+
+    static func application(services: ServerServices) -> some ApplicationProtocol {
+        let configuration = services.configuration
+        return Application(
+            router: router(services: services),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "CellScribe"),
+            services: [services.runner],
+            logger: services.logger)
+    }
+
+    /// Every route, with the middleware that maps errors and records metrics.
+    static func router(services: ServerServices) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: MetricsMiddleware())
+        InfoRoutes.add(to: router, services: services)
+        ProjectRoutes.add(to: router, services: services)
+        ImageRoutes.add(to: router, services: services)
+        ScribbleRoutes.add(to: router, services: services)
+        JobRoutes.add(to: router, services: services)
+        PredictionRoutes.add(to: router, services: services)
+        ModelRoutes.add(to: router, services: services)
+        ActiveLearningRoutes.add(to: router, services: services)
+        ClientRoutes.add(to: router)
+        return router
+    }
+}

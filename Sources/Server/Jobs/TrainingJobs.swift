@@ -1,0 +1,54 @@
+import Foundation
+import Settings
+import Storage
+
+/// Training jobs as clients see them: start (settings checked, scribbles required, the parent model chosen),
+/// list, status, stop, and a subscription to a job's live events.
+struct TrainingJobs: Sendable {
+    /// A job's live events: its state when subscribed, then what happens until it ends (nil when it already has).
+    struct Subscription: Sendable {
+        var current: JobRecord
+        var events: AsyncStream<JobStreamEvent>?
+    }
+
+    let store: any Store
+    let runner: JobRunner
+    let events: EventHub
+
+    /// Queues a job with `requested` settings filled from the project's.
+    ///
+    /// - Throws: `InvalidSetting` for a setting out of range; `ServiceError.unacceptable` when no image has
+    ///   scribbles.
+    func start(in projectID: String, requested: TrainingSettings) async throws -> JobRecord {
+        let project = try await store.project(projectID)
+        try requested.validate()
+        let settings = requested.filled(from: project.settings)
+        guard try await store.images(in: projectID).contains(where: \.isScribbled) else {
+            throw ServiceError.unacceptable("no image of the project has scribbles yet: scribble some cells and background first")
+        }
+        let fineTunes = settings.fineTune ?? TrainingSettings.defaultFineTune
+        let parent = fineTunes ? try await store.models(in: projectID).first : nil
+        let job = JobRecord(projectID: projectID, settings: settings, parentModelID: parent?.id)
+        try await store.enqueue(job)
+        runner.wake()
+        return job
+    }
+
+    func jobs(in projectID: String) async throws -> [JobRecord] {
+        _ = try await store.project(projectID)
+        return try await store.jobs(in: projectID)
+    }
+
+    func job(_ id: String) async throws -> JobRecord { try await store.job(id) }
+
+    /// Asks a job to stop (a queued one stops at once; a running one after its current step).
+    func stop(_ id: String) async throws -> JobRecord { try await runner.stop(id) }
+
+    /// Subscribes to `jobID` before reading its state again, so no event falls between the two.
+    func subscribe(to jobID: String, previewImageID: String?) async throws -> Subscription {
+        _ = try await store.job(jobID)
+        let stream = events.subscribe(jobID: jobID, previewImageID: previewImageID)
+        let current = try await store.job(jobID)
+        return Subscription(current: current, events: current.state.isFinal ? nil : stream)
+    }
+}

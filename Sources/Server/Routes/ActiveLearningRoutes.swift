@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+
+/// "Annotate here next": the next image by uncertainty (or random, first, last), and the most uncertain regions
+/// of an image, both from a model's mean entropy (Monte Carlo dropout × checkpoints).
+enum ActiveLearningRoutes {
+    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+        router.get("/api/projects/{project}/next-image") { request, context in
+            let projectID = try context.id("project", kind: "project")
+            let strategy = try request.choice("strategy", default: NextImageStrategy.uncertainty)
+            let excluded = Set((request.query("exclude") ?? "").split(separator: ",").map(String.init))
+            let model = strategy == .uncertainty ? try ModelReference(parsing: request.query("model")) : .latest
+            let suggestion = try await services.activeLearning.nextImage(
+                in: projectID, strategy: strategy, excluding: excluded, model: model)
+            return JSONBody.response(NextImageDTO(strategy: strategy.rawValue, suggestion: suggestion))
+        }
+        router.get("/api/images/{image}/uncertain-regions") { request, context in
+            let image = try await ImageRoutes.image(context, services)
+            let count = try request.integer("count", default: 5, in: 1...50)
+            let size = try request.integer("size", default: 64, in: 8...1024)
+            let result = try await PredictionRoutes.prediction(request, image: image, services: services)
+            return JSONBody.response(result.uncertainRegions(count: count, size: size).map(RegionDTO.init))
+        }
+    }
+}

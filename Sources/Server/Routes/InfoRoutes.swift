@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Tensors
+
+/// `GET /api/health`, `GET /api/info`, `GET /metrics` (Prometheus), `GET /openapi.json`.
+enum InfoRoutes {
+    struct Info: Codable, Sendable {
+        var name = "CellScribe"
+        var apiVersion = "1"
+        var computeLibrary: String
+        var computeThreads: Int
+        var projects: Int
+        var runningJobs: Int
+        var concurrentTrainings: Int
+        var maxUploadBytes: Int
+    }
+
+    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+        router.get("/api/health") { _, _ in JSONBody.response(["status": "ok"]) }
+        router.get("/api/info") { _, _ in
+            JSONBody.response(Info(
+                computeLibrary: "oneDNN \(Engine.libraryVersion)", computeThreads: Engine.cpu.threadCount,
+                projects: try await services.projects.projects().count, runningJobs: services.runner.runningCount,
+                concurrentTrainings: services.configuration.concurrentTrainings,
+                maxUploadBytes: services.configuration.maxUploadBytes))
+        }
+        router.get("/metrics") { _, _ in services.configuration.metrics.response() }
+        router.get("/openapi.json") { _, _ in
+            guard let data = BundledResources.openAPIDocument else {
+                throw ServerError(.internalServerError, "the OpenAPI document is missing from this installation")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}

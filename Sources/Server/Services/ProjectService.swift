@@ -1,0 +1,60 @@
+import Foundation
+import Settings
+import Storage
+
+/// Projects: creation with its checks, listing, and deletion with everything that belongs to the project.
+struct ProjectService: Sendable {
+    /// The limits of a project's description.
+    enum Limits {
+        static let nameLength = 1...200
+        static let channels = 1...16
+        static let classes = 1...254
+    }
+
+    let store: any Store
+    let blobs: BlobStore
+    let jobs: TrainingJobs
+
+    /// Checks and stores a new project; `classes` nil gives one class, "cell".
+    ///
+    /// - Throws: `ServiceError.unacceptable` naming the field at fault; `InvalidSetting` for settings out of range.
+    func create(name: String, channels: [String], classes: [String]?, settings: TrainingSettings?) async throws
+        -> ProjectRecord
+    {
+        let project = try Self.validated(name: name, channels: channels, classes: classes, settings: settings)
+        try await store.insert(project)
+        return project
+    }
+
+    /// The project a description asks for, or the reason it cannot be one.
+    static func validated(
+        name: String, channels: [String], classes: [String]?, settings: TrainingSettings?
+    ) throws -> ProjectRecord {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard Limits.nameLength.contains(name.count) else {
+            throw ServiceError.unacceptable("a project needs a name of 1 to 200 characters", field: "name")
+        }
+        guard Limits.channels.contains(channels.count) else {
+            throw ServiceError.unacceptable("a project has 1 to 16 channels, not \(channels.count)", field: "channels")
+        }
+        let classes = classes ?? ["cell"]
+        guard Limits.classes.contains(classes.count) else {
+            throw ServiceError.unacceptable("a project has 1 to 254 foreground classes, not \(classes.count)", field: "classes")
+        }
+        let settings = settings ?? TrainingSettings()
+        try settings.validate()
+        return ProjectRecord(name: name, channelNames: channels, classNames: classes, settings: settings)
+    }
+
+    func projects() async throws -> [ProjectRecord] { try await store.projects() }
+
+    func project(_ id: String) async throws -> ProjectRecord { try await store.project(id) }
+
+    /// Stops the project's unfinished jobs, then removes its rows and files.
+    func delete(_ id: String) async throws {
+        _ = try await store.project(id)
+        for job in try await store.jobs(in: id) where !job.state.isFinal { _ = try await jobs.stop(job.id) }
+        try await store.deleteProject(id)
+        blobs.remove("projects/\(id)")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import Storage
+
+/// Every service of one server, built over one store and one data folder. Routes reach the services through
+/// this container; tests build it directly to exercise services without HTTP.
+final class ServerServices: Sendable {
+    let configuration: ServerConfiguration
+    let store: any Store
+    let blobs: BlobStore
+    let logger: Logger
+    let renditions: RenditionService
+    let inference: InferenceService
+    let models: ModelCatalog
+    let images: ImageLibrary
+    let scribbles: ScribbleStore
+    let activeLearning: ActiveLearning
+    let events: EventHub
+    let runner: JobRunner
+    let jobs: TrainingJobs
+    let projects: ProjectService
+
+    init(configuration: ServerConfiguration, store: any Store, logger: Logger) throws {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        let blobs = try BlobStore(root: configuration.dataFolder)
+        self.blobs = blobs
+        renditions = RenditionService(blobs: blobs, cacheBytes: configuration.cacheBytes / 2)
+        inference = InferenceService(
+            blobs: blobs, store: store, passes: configuration.uncertaintyPasses, cacheBytes: configuration.cacheBytes / 2,
+            metrics: configuration.metrics)
+        models = ModelCatalog(store: store, blobs: blobs)
+        images = ImageLibrary(
+            store: store, blobs: blobs, renditions: renditions, inference: inference, metrics: configuration.metrics)
+        scribbles = ScribbleStore(store: store, blobs: blobs)
+        activeLearning = ActiveLearning(store: store, models: models, inference: inference)
+        events = EventHub()
+        runner = JobRunner(
+            store: store, blobs: blobs, events: events, inference: inference, models: models,
+            concurrentTrainings: configuration.concurrentTrainings, maxAttempts: configuration.maxJobAttempts,
+            metrics: configuration.metrics, logger: logger)
+        jobs = TrainingJobs(store: store, runner: runner, events: events)
+        projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
+    }
+}
