@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Sets up CellScribe (system packages + build) and runs the whole test suite: the Swift tests, then the checks
-# against a live server (killing it mid-write loses nothing acknowledged; it matches its OpenAPI document) and
-# the browser client's end-to-end test in headless Chromium (screenshots in .build/e2e-artifacts).
+# Sets up CellScribe (system packages + build) and runs the whole test suite: the formatter's lint, the Swift
+# tests, then the checks against a live server (killing it mid-write loses nothing acknowledged; it matches its
+# OpenAPI document) and the browser client's end-to-end test in headless Chromium (screenshots in
+# .build/e2e-artifacts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXTRA_APT_PACKAGES="python3 python3-venv chromium chromium-driver" bash scripts/setup.sh debug
+# Style first: the toolchain's formatter, with the repository's .swift-format, must find nothing to change.
+swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests
 # A hung test fails the run instead of holding CI until its deadline.
 timeout 2400 swift test --skip-build

@@ -10,7 +10,8 @@ enum CommandLineErrors {
     static func rendered(_ error: any Error) -> any Error {
         switch error {
         case let invalid as InvalidSetting: ValidationError(invalid.rendered(name: flag(for: invalid.setting)))
-        case TrainingError.invalidSetting(let invalid): ValidationError(invalid.rendered(name: flag(for: invalid.setting)))
+        case TrainingError.invalidSetting(let invalid):
+            ValidationError(invalid.rendered(name: flag(for: invalid.setting)))
         case ScribblesError.invalidBudget(.fraction(let fraction), let allowed):
             ValidationError("--fraction must be \(allowed), not \(fraction)")
         case ScribblesError.invalidBudget(.count(let count), let allowed):

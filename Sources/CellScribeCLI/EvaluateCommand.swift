@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Evaluation
+import Foundation
 
 /// `cellscribe evaluate --pred DIR --truth DIR`: scores predicted label images against ground truth.
 struct EvaluateCommand: ParsableCommand {
@@ -97,19 +97,25 @@ struct EvaluateCommand: ParsableCommand {
         if json {
             var report = dataset.jsonReport(warnings: warnings)
             if let detection, case .object(var members) = report {
-                members.append(("uncertainty", .object([
-                    ("entropyAUROC", detection.areaUnderCurve.map { .number($0) } ?? .null),
-                    ("errorPixels", .number(Double(detection.errors))),
-                    ("correctPixels", .number(Double(detection.correct))),
-                ])))
+                members.append(
+                    (
+                        "uncertainty",
+                        .object([
+                            ("entropyAUROC", detection.areaUnderCurve.map { .number($0) } ?? .null),
+                            ("errorPixels", .number(Double(detection.errors))),
+                            ("correctPixels", .number(Double(detection.correct))),
+                        ])
+                    ))
                 report = .object(members)
             }
             return report.rendered() + "\n"
         }
         var text = EvaluateText.render(dataset)
         if let detection {
-            let auroc = detection.areaUnderCurve.map { String(format: "%.4f", $0) } ?? "n/a (no wrong or no right pixels)"
-            text += "\nEntropy as a detector of pixel errors: AUROC \(auroc) "
+            let auroc =
+                detection.areaUnderCurve.map { String(format: "%.4f", $0) } ?? "n/a (no wrong or no right pixels)"
+            text +=
+                "\nEntropy as a detector of pixel errors: AUROC \(auroc) "
                 + "(\(detection.errors) wrong, \(detection.correct) right pixels)\n"
         }
         return text

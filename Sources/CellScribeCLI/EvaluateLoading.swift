@@ -1,7 +1,7 @@
+import Evaluation
 import Foundation
 import ImageFormats
 import Imaging
-import Evaluation
 
 /// Reads prediction/ground-truth pairs as instance label images, and their uncertainty maps.
 enum EvaluateLoading {
@@ -49,12 +49,15 @@ enum EvaluateLoading {
     ) throws {
         let folder = pair.prediction.deletingLastPathComponent()
         let candidates = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        guard let name = candidates.sorted().first(where: {
-            URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent == pair.stem + "_entropy"
-        }) else {
+        guard
+            let name = candidates.sorted().first(where: {
+                URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent == pair.stem + "_entropy"
+            })
+        else {
             throw EvaluationError.invalidArgument(
                 name: "--uncertainty", value: pair.stem,
-                reason: "there is no \(pair.stem)_entropy map in '\(folder.path)' (run `cellscribe predict --uncertainty`)")
+                reason:
+                    "there is no \(pair.stem)_entropy map in '\(folder.path)' (run `cellscribe predict --uncertainty`)")
         }
         let entropy = try ImageFormats.readImage(folder.appendingPathComponent(name), limits: limits)
         let errors = zip(loaded.predicted.labels, loaded.truth.labels).map { ($0 != 0) != ($1 != 0) }

@@ -1,6 +1,6 @@
+import Evaluation
 import Foundation
 import ImageFormats
-import Evaluation
 
 /// Which prediction goes with which ground truth: files are paired by stem (the name without its
 /// extension, and without `.ome` before `.tif`), so `a.tif` in the prediction folder matches `a.png` in the

@@ -1,5 +1,5 @@
-import Foundation
 import Evaluation
+import Foundation
 
 /// The tables `cellscribe evaluate` prints without `--json`.
 enum EvaluateText {

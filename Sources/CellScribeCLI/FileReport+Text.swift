@@ -14,7 +14,10 @@ extension FileReport {
         add("format", format)
         add("kind", kind)
         if let shape, let axes {
-            add("shape", shape.map(String.init).joined(separator: " x ") + " (" + axes.map(String.init).joined(separator: ", ") + ")")
+            add(
+                "shape",
+                shape.map(String.init).joined(separator: " x ") + " (" + axes.map(String.init).joined(separator: ", ")
+                    + ")")
         }
         add("dtype", dtype)
         add("range", range.map { "\(Self.number($0[0])) .. \(Self.number($0[1]))" })
@@ -24,7 +27,9 @@ extension FileReport {
         for array in arrays ?? [] {
             let role = array.role.map { " [\($0)]" } ?? ""
             let range = array.range.map { ", \(Self.number($0[0])) .. \(Self.number($0[1]))" } ?? ""
-            add("array", "\(array.name)\(role): \(array.shape.map(String.init).joined(separator: " x ")) \(array.dtype)\(range)")
+            add(
+                "array",
+                "\(array.name)\(role): \(array.shape.map(String.init).joined(separator: " x ")) \(array.dtype)\(range)")
         }
         for note in notes { add("note", note) }
         return lines.joined(separator: "\n")

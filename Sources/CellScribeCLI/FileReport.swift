@@ -57,7 +57,9 @@ extension FileReport {
                     range: named.array.valueRange, role: ImPartialArrayName(rawValue: named.name)?.rawValue)
             }
             if let image = try? file.image() {
-                notes.append("image array: \(image.shape.map(String.init).joined(separator: " x ")) (\(image.axisNames.joined(separator: ", ")))")
+                notes.append(
+                    "image array: \(image.shape.map(String.init).joined(separator: " x ")) (\(image.axisNames.joined(separator: ", ")))"
+                )
             }
         case .rois(let set):
             kind = "ROI set"

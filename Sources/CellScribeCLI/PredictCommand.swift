@@ -31,25 +31,30 @@ struct PredictCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Largest tile YxX or ZxYxX (default: from the training patch).", valueName: "size"))
     var tile: ShapeArgument?
     @Flag(help: "Also write <stem>_entropy.tif and <stem>_variance.tif uncertainty maps.") var uncertainty = false
-    @Option(help: ArgumentHelp(
-        "Average this many Monte Carlo dropout passes (0: one plain pass; default 0, or 8 with --uncertainty).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Average this many Monte Carlo dropout passes (0: one plain pass; default 0, or 8 with --uncertainty).",
+            valueName: "n"))
     var mcSamples: Int?
     @Flag(help: "Average the predictions of the image and its three mirror images (4x the time).") var flips = false
     @Option(help: "Foreground probability threshold (default: the model's).") var foregroundThreshold: Float?
     @Option(help: "Interior probability threshold for seeds (default: the model's).") var seedThreshold: Float?
-    @Option(help: ArgumentHelp("Smallest object kept, pixels (default: the model's).", valueName: "n")) var minSize: Int?
-    @Option(help: ArgumentHelp(
-        "Binary and scribbles models: split touching cells at distance peaks this high, pixels (0: no split).",
-        valueName: "h"))
+    @Option(help: ArgumentHelp("Smallest object kept, pixels (default: the model's).", valueName: "n")) var minSize:
+        Int?
+    @Option(
+        help: ArgumentHelp(
+            "Binary and scribbles models: split touching cells at distance peaks this high, pixels (0: no split).",
+            valueName: "h"))
     var splitHeight: Float?
-    @Option(help: ArgumentHelp(
-        "Instances models: split seeds at distance peaks this high, pixels (0: no split; default: the model's).",
-        valueName: "h"))
+    @Option(
+        help: ArgumentHelp(
+            "Instances models: split seeds at distance peaks this high, pixels (0: no split; default: the model's).",
+            valueName: "h"))
     var seedSplitHeight: Float?
-    @Option(help: ArgumentHelp(
-        "Median diameter of the cells in these images, pixels: models trained at a cell diameter resize images by "
-            + "it instead of estimating it from a first pass.", valueName: "d"))
+    @Option(
+        help: ArgumentHelp(
+            "Median diameter of the cells in these images, pixels: models trained at a cell diameter resize images by "
+                + "it instead of estimating it from a first pass.", valueName: "d"))
     var cellDiameter: Double?
     @Flag(help: "Print one JSON object per image instead of text.") var json = false
     @OptionGroup var threads: ThreadOptions
@@ -63,7 +68,9 @@ struct PredictCommand: ParsableCommand {
         if let cellDiameter, !(cellDiameter > 0 && cellDiameter <= 10_000) {
             throw ValidationError("--cell-diameter must be a positive number of pixels, not \(cellDiameter)")
         }
-        if let splitHeight, !(splitHeight >= 0) { throw ValidationError("--split-height must be 0 or more, not \(splitHeight)") }
+        if let splitHeight, !(splitHeight >= 0) {
+            throw ValidationError("--split-height must be 0 or more, not \(splitHeight)")
+        }
         if let seedSplitHeight, !(seedSplitHeight >= 0) {
             throw ValidationError("--seed-split-height must be 0 or more, not \(seedSplitHeight)")
         }
@@ -114,7 +121,8 @@ struct PredictCommand: ParsableCommand {
         let image = try ImageFormats.readImage(file)
         let result = try model.segment(
             image, source: file.path, predictor: predictor, instances: instanceOptions(of: model),
-            monteCarloSamples: mcSamples ?? (uncertainty ? 8 : 0), flipAveraging: flips, measuresUncertainty: uncertainty,
+            monteCarloSamples: mcSamples ?? (uncertainty ? 8 : 0), flipAveraging: flips,
+            measuresUncertainty: uncertainty,
             cellDiameter: cellDiameter)
         func write(_ values: [Float], _ suffix: String) throws {
             let maps = try Image(
@@ -130,7 +138,8 @@ struct PredictCommand: ParsableCommand {
         if let entropy = result.entropy { try write(entropy, "entropy") }
         if let variance = result.variance { try write(variance, "variance") }
         return PredictedImage(
-            image: stem, shape: image.spatialShape, instances: result.labels.instanceCount, meanEntropy: result.meanEntropy,
+            image: stem, shape: image.spatialShape, instances: result.labels.instanceCount,
+            meanEntropy: result.meanEntropy,
             uncertainRegion: result.uncertainRegions(count: 1).first, seconds: (ContinuousClock.now - start).seconds)
     }
 
@@ -162,7 +171,9 @@ struct PredictCommand: ParsableCommand {
             files += names.filter { !$0.hasPrefix(".") }.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
                 .filter { DatasetIndex.imageExtensions.contains($0.pathExtension.lowercased()) }
         }
-        guard !files.isEmpty else { throw ValidationError("no TIFF, PNG, NPY or NPZ image in \(paths.joined(separator: ", "))") }
+        guard !files.isEmpty else {
+            throw ValidationError("no TIFF, PNG, NPY or NPZ image in \(paths.joined(separator: ", "))")
+        }
         return files
     }
 }

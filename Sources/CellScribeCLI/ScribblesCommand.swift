@@ -30,7 +30,9 @@ struct ScribblesCommand: ParsableCommand {
 
     func validate() throws {
         guard (fraction == nil) != (count == nil) else { throw ValidationError("give --fraction or --count") }
-        if let fraction, !(0...1).contains(fraction) { throw ValidationError("--fraction must lie in [0, 1], not \(fraction)") }
+        if let fraction, !(0...1).contains(fraction) {
+            throw ValidationError("--fraction must lie in [0, 1], not \(fraction)")
+        }
         if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
         guard ["png", "tif", "tiff", "npz"].contains(format.lowercased()) else {
             throw ValidationError("--format must be png, tif or npz, not '\(format)'")
@@ -52,8 +54,9 @@ struct ScribblesCommand: ParsableCommand {
                 let fileFormat = truth.isVolume && format.lowercased() == "png" ? "tif" : format.lowercased()
                 try ScribbleFiles.write(map, to: outFolder.appendingPathComponent("\(stem).\(fileFormat)"))
                 let cells = Set(truth.labels.filter { $0 != 0 }).count
-                print("\(stem)  \(budget.instances(of: cells)) of \(cells) cells  "
-                    + "\(map.count(of: 1)) foreground, \(map.count(of: ScribbleMap.background)) background pixels")
+                print(
+                    "\(stem)  \(budget.instances(of: cells)) of \(cells) cells  "
+                        + "\(map.count(of: 1)) foreground, \(map.count(of: ScribbleMap.background)) background pixels")
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("error: \(url.path): \(error)\n".utf8))

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Data folder (created if missing).", valueName: "dir")) var data: String = "cellscribe-data"
+    @Option(help: ArgumentHelp("Data folder (created if missing).", valueName: "dir")) var data: String =
+        "cellscribe-data"
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8000
     @Option(help: ArgumentHelp("Largest accepted upload, MiB.", valueName: "mib")) var maxUploadMb: Int = 1024

@@ -42,7 +42,9 @@ struct NumbersArgument: ExpressibleByArgument, Equatable {
     init?(argument: String) {
         let parts = argument.split(separator: ",")
         let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == parts.count, !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        guard values.count == parts.count, !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            return nil
+        }
         self.values = values
     }
 }

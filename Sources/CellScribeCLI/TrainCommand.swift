@@ -23,21 +23,26 @@ struct TrainCommand: ParsableCommand {
     )
 
     @Option(help: ArgumentHelp("Folder of images.", valueName: "dir")) var images: String?
-    @Option(help: ArgumentHelp("Folder of label images with the same file stems.", valueName: "dir")) var labels: String?
-    @Option(help: ArgumentHelp(
-        "Folder of scribbles with the same file stems (--task scribbles); repeat it for several tasks (say nuclei and "
-            + "whole cells), each learnt by its own head.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder of label images with the same file stems.", valueName: "dir")) var labels:
+        String?
+    @Option(
+        help: ArgumentHelp(
+            "Folder of scribbles with the same file stems (--task scribbles); repeat it for several tasks (say nuclei and "
+                + "whole cells), each learnt by its own head.", valueName: "dir"))
     var scribbles: [String] = []
     @Option(help: ArgumentHelp("CSV list of image,label[,split] instead of --images/--labels.", valueName: "file"))
     var csv: String?
     @Option(help: "What to learn: instances, binary, classes, edges or scribbles.") var task: SegmentationTask
     @Option(help: "2 for images, 3 for volumes.") var dims: Int = Self.defaults.dimensions
-    @Option(help: ArgumentHelp(
-        "Fraction of images held out for validation (\(TrainingLimits.validationFraction.allowed)).", valueName: "f"))
+    @Option(
+        help: ArgumentHelp(
+            "Fraction of images held out for validation (\(TrainingLimits.validationFraction.allowed)).", valueName: "f"
+        ))
     var valFraction: Double = Self.defaults.validationFraction
-    @Option(help: ArgumentHelp(
-        "Stop after this many seconds (wall clock, data loading included; \(TrainingLimits.timeBudgetSeconds.allowed)).",
-        valueName: "s"))
+    @Option(
+        help: ArgumentHelp(
+            "Stop after this many seconds (wall clock, data loading included; \(TrainingLimits.timeBudgetSeconds.allowed)).",
+            valueName: "s"))
     var timeBudget: Double?
     @Option(help: ArgumentHelp("Stop after this many epochs (\(TrainingLimits.epochs.allowed)).", valueName: "n"))
     var epochs: Int?
@@ -46,17 +51,20 @@ struct TrainCommand: ParsableCommand {
     var resume = false
     @Option(help: ArgumentHelp("Where to write the best model (.safetensors).", valueName: "model")) var out: String
 
-    @Option(help: ArgumentHelp(
-        "Patch size YxX or ZxYxX, each extent \(TrainingLimits.patchExtent.allowed) (default "
-            + "\(Self.shapeText(2)), 3D \(Self.shapeText(3))).", valueName: "size"))
+    @Option(
+        help: ArgumentHelp(
+            "Patch size YxX or ZxYxX, each extent \(TrainingLimits.patchExtent.allowed) (default "
+                + "\(Self.shapeText(2)), 3D \(Self.shapeText(3))).", valueName: "size"))
     var patch: ShapeArgument?
-    @Option(help: ArgumentHelp(
-        "Patches per step, \(TrainingLimits.batchSize.allowed) (default \(Self.batchText(2)), 3D \(Self.batchText(3))).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Patches per step, \(TrainingLimits.batchSize.allowed) (default \(Self.batchText(2)), 3D \(Self.batchText(3))).",
+            valueName: "n"))
     var batchSize: Int?
     @Option(help: ArgumentHelp("U-Net channels per level (new models only).", valueName: "list"))
     var widths = WidthsArgument(widths: Self.defaults.widths)
-    @Option(help: "Dropout probability in the inner blocks (new models only).") var dropout: Float = Self.defaults.dropout
+    @Option(help: "Dropout probability in the inner blocks (new models only).") var dropout: Float = Self.defaults
+        .dropout
     @Option(help: "Normalisation after each convolution: none, batch or group (new models only).")
     var norm: UNetConfiguration.Normalization = Self.defaults.normalization
     @Option(help: "Decoder upsampling: linear, nearest or transposed (new models only).")
@@ -73,35 +81,43 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Width of U-Net boundary weights, pixels.") var sigma: Float = Self.defaults.weightMapSigma
     @Option(help: "Class balance: 1 gives each class equal total weight, 0.5 its square root, 0 none.")
     var classBalance: Float = Self.defaults.classBalancePower
-    @Option(help: ArgumentHelp(
-        "Instances: pixels within n pixels of another cell are boundary too (\(TrainingLimits.contactWidth.allowed)).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Instances: pixels within n pixels of another cell are boundary too (\(TrainingLimits.contactWidth.allowed)).",
+            valueName: "n"))
     var contactWidth: Int = Self.defaults.contactWidth
-    @Option(help: ArgumentHelp(
-        "Instances (2D): resize each image so its cells' median diameter is d pixels, in training and prediction "
-            + "(default: images keep their size; 0 also turns off a fine-tuned model's).", valueName: "d"))
+    @Option(
+        help: ArgumentHelp(
+            "Instances (2D): resize each image so its cells' median diameter is d pixels, in training and prediction "
+                + "(default: images keep their size; 0 also turns off a fine-tuned model's).", valueName: "d"))
     var cellDiameter: Double?
     @Option(help: "Scribbles: weight of the blind-spot reconstruction term (0 turns it off).")
     var reconstructionWeight: Float = Self.defaults.reconstructionWeight
     @Flag(help: "Scribbles: reconstruct patches without blind spots (an ablation; the default corrupts 85%).")
     var noBlindSpot = false
-    @Option(help: ArgumentHelp(
-        "Scribbles: mixture components per class, background first (one number: for every class; default: one per "
-            + "image channel).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Scribbles: mixture components per class, background first (one number: for every class; default: one per "
+                + "image channel).", valueName: "list"))
     var components: CountsArgument?
-    @Option(help: ArgumentHelp(
-        "Scribbles: image channels (from 0) the blind-spot term reconstructs; one list for all tasks, or one per task "
-            + "separated by ';' (default: all).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Scribbles: image channels (from 0) the blind-spot term reconstructs; one list for all tasks, or one per task "
+                + "separated by ';' (default: all).", valueName: "list"))
     var reconstruct: ChannelListsArgument?
     @Option(help: "Scribbles: weight of a total-variation smoothness term on the class probabilities (default 0, off).")
     var tvWeight: Float = Self.defaults.totalVariationWeight
-    @Option(help: ArgumentHelp(
-        "Checkpoint ensemble: split the run into n cycles (Adam and the cosine restart each), keep each cycle's best "
-            + "(\(TrainingLimits.ensembleSize.allowed)).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Checkpoint ensemble: split the run into n cycles (Adam and the cosine restart each), keep each cycle's best "
+                + "(\(TrainingLimits.ensembleSize.allowed)).", valueName: "n"))
     var ensemble: Int = Self.defaults.ensembleSize
-    @Option(help: ArgumentHelp("Voxel size Z,Y,X (or Y,X) for distances, overriding the files' spacing.", valueName: "list"))
+    @Option(
+        help: ArgumentHelp("Voxel size Z,Y,X (or Y,X) for distances, overriding the files' spacing.", valueName: "list")
+    )
     var spacing: NumbersArgument?
-    @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation = false
+    @Flag(help: "Train on plain crops (no flips, rotations, deformation or intensity changes).") var noAugmentation =
+        false
     @Option(help: "Seed for initialisation, splits and sampling.") var seed: UInt64 = Self.defaults.seed
     @Flag(help: "Print one JSON event per line instead of a progress bar.") var json = false
     @OptionGroup var threads: ThreadOptions
@@ -110,22 +126,27 @@ struct TrainCommand: ParsableCommand {
     var annotations: String? { labels ?? scribbles.first }
 
     func validate() throws {
-        guard labels == nil || scribbles.isEmpty else { throw ValidationError("give --labels or --scribbles, not both") }
+        guard labels == nil || scribbles.isEmpty else {
+            throw ValidationError("give --labels or --scribbles, not both")
+        }
         guard scribbles.isEmpty || task == .scribbles else {
             throw ValidationError("--scribbles needs --task scribbles (or give dense labels with --labels)")
         }
         guard (images != nil) == (annotations != nil), (images != nil) != (csv != nil) else {
-            throw ValidationError(task == .scribbles ? "give --images and --scribbles, or --csv" : "give --images and --labels, or --csv")
+            throw ValidationError(
+                task == .scribbles ? "give --images and --scribbles, or --csv" : "give --images and --labels, or --csv")
         }
         guard timeBudget != nil || epochs != nil else { throw ValidationError("give --time-budget or --epochs") }
     }
 
     func run() throws {
         try threads.apply()
-        let dataset = try csv.map { try DatasetIndex.csv(URL(fileURLWithPath: $0)) }
+        let dataset =
+            try csv.map { try DatasetIndex.csv(URL(fileURLWithPath: $0)) }
             ?? DatasetIndex.folders(
                 images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: annotations!),
-                includingUnlabelled: task == .scribbles, taskLabels: scribbles.dropFirst().map { URL(fileURLWithPath: $0) })
+                includingUnlabelled: task == .scribbles,
+                taskLabels: scribbles.dropFirst().map { URL(fileURLWithPath: $0) })
         let trainer = Trainer(
             options: options, dataset: dataset, output: URL(fileURLWithPath: out),
             from: from.map { URL(fileURLWithPath: $0) }, resume: resume)

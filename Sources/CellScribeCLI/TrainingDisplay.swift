@@ -71,7 +71,10 @@ final class TrainingDisplay {
     }
 
     static func describe(_ report: EpochReport) -> String {
-        var parts = ["epoch \(report.epoch)", "loss \(format(report.trainingLoss))", "lr \(String(format: "%.2g", report.learningRate))"]
+        var parts = [
+            "epoch \(report.epoch)", "loss \(format(report.trainingLoss))",
+            "lr \(String(format: "%.2g", report.learningRate))",
+        ]
         for key in report.validation.keys.sorted() { parts.append("\(key) \(format(report.validation[key]!))") }
         if report.isBest { parts.append("best") }
         parts.append(duration(report.elapsedSeconds))
@@ -80,12 +83,15 @@ final class TrainingDisplay {
     }
 
     static func describe(_ summary: TrainingSummary) -> String {
-        let best = summary.bestScore.map { ", best \(summary.scoreName) \(format($0)) at epoch \(summary.bestEpoch ?? 0)" } ?? ""
-        let tuned = summary.instanceOptions.map { options in
-            String(
-                format: "; thresholds chosen on validation: foreground %.2f, seed %.2f (ap50 %.4f)",
-                options.foregroundThreshold, options.seedThreshold, summary.tunedScore ?? 0)
-        } ?? ""
+        let best =
+            summary.bestScore.map { ", best \(summary.scoreName) \(format($0)) at epoch \(summary.bestEpoch ?? 0)" }
+            ?? ""
+        let tuned =
+            summary.instanceOptions.map { options in
+                String(
+                    format: "; thresholds chosen on validation: foreground %.2f, seed %.2f (ap50 %.4f)",
+                    options.foregroundThreshold, options.seedThreshold, summary.tunedScore ?? 0)
+            } ?? ""
         return "finished after \(summary.epochs) epochs (\(summary.steps) steps, \(duration(summary.elapsedSeconds)), "
             + "stopped by \(summary.stopReason))\(best)\(tuned); model: \(summary.modelPath)"
     }

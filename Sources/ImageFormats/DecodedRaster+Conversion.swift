@@ -13,19 +13,26 @@ extension DecodedRaster {
         switch s.count {
         case 2: axes = [.y, .x]
         case 3:
-            if small(0, than: [1, 2]) { axes = [.c, .y, .x]
-            } else if small(2, than: [0, 1]) { axes = [.y, .x, .c]
-            } else { axes = [.z, .y, .x] }
+            if small(0, than: [1, 2]) {
+                axes = [.c, .y, .x]
+            } else if small(2, than: [0, 1]) {
+                axes = [.y, .x, .c]
+            } else {
+                axes = [.z, .y, .x]
+            }
         case 4:
-            if small(0, than: [2, 3]) { axes = [.c, .z, .y, .x]
-            } else if small(3, than: [1, 2]) { axes = [.z, .y, .x, .c]
+            if small(0, than: [2, 3]) {
+                axes = [.c, .z, .y, .x]
+            } else if small(3, than: [1, 2]) {
+                axes = [.z, .y, .x, .c]
             } else {
                 throw ImageFormatsError.incompatibleContent(
                     source: source, reason: "cannot tell which axis of shape \(s) holds channels")
             }
         default:
             throw ImageFormatsError.incompatibleContent(
-                source: source, reason: "an array of rank \(s.count) (shape \(s)) is not an image; expected 2 to 4 dimensions")
+                source: source,
+                reason: "an array of rank \(s.count) (shape \(s)) is not an image; expected 2 to 4 dimensions")
         }
         self.init(array: array, axes: axes, notes: ["axes guessed from the shape: \(axes.map(\.rawValue).joined())"])
     }
@@ -48,7 +55,8 @@ extension DecodedRaster {
                 source: source, format: .tiff, feature: "time series (T = \(t) frames); save one time point")
         }
         guard axes.contains(.y), axes.contains(.x) else {
-            throw ImageFormatsError.incompatibleContent(source: source, reason: "the array has no Y and X axes (axes \(axes))")
+            throw ImageFormatsError.incompatibleContent(
+                source: source, reason: "the array has no Y and X axes (axes \(axes))")
         }
         let c = canonical()
         let z = extent(.z)
@@ -66,7 +74,8 @@ extension DecodedRaster {
         guard extent(.c) == 1, extent(.t) == 1 else {
             throw ImageFormatsError.incompatibleContent(
                 source: source,
-                reason: "a label image has one channel, but this one has \(extent(.c)) channels and \(extent(.t)) frames")
+                reason:
+                    "a label image has one channel, but this one has \(extent(.c)) channels and \(extent(.t)) frames")
         }
         let c = canonical()
         let z = extent(.z)
@@ -91,7 +100,8 @@ extension DecodedRaster {
         if format == .png, !writable.contains(sampleType) {
             guard image.pixels.allSatisfy({ $0 >= 0 && $0 <= 65535 && $0.rounded() == $0 }) else {
                 throw ImageFormatsError.unsupported(
-                    source: "image", format: .png, feature: "\(sampleType) samples that are not whole numbers 0...65535; write TIFF")
+                    source: "image", format: .png,
+                    feature: "\(sampleType) samples that are not whole numbers 0...65535; write TIFF")
             }
             type = image.pixels.allSatisfy { $0 <= 255 } ? .uint8 : .uint16
         }
@@ -106,7 +116,8 @@ extension DecodedRaster {
     init(labels: LabelImage, allow32Bit: Bool) {
         let array: NDArray
         if labels.maxLabel <= UInt32(UInt16.max) || !allow32Bit {
-            array = NDArray(shape: labels.shape, integers: labels.labels.map { UInt16(truncatingIfNeeded: $0) }, as: .uint16)
+            array = NDArray(
+                shape: labels.shape, integers: labels.labels.map { UInt16(truncatingIfNeeded: $0) }, as: .uint16)
         } else {
             array = NDArray(shape: labels.shape, integers: labels.labels, as: .uint32)
         }
@@ -149,7 +160,8 @@ extension ImageFile {
     public func image() throws -> Image {
         switch content {
         case .raster(let raster): return try raster.image(source: source)
-        case .arrays(let arrays): return try DecodedRaster(guessingAxesOf: pick(arrays, .image), source: source).image(source: source)
+        case .arrays(let arrays):
+            return try DecodedRaster(guessingAxesOf: pick(arrays, .image), source: source).image(source: source)
         case .rois:
             throw ImageFormatsError.incompatibleContent(
                 source: source, reason: "an ImageJ ROI set holds outlines, not an image; read it as labels")
@@ -178,6 +190,7 @@ extension ImageFile {
         if arrays.count == 1 { return arrays[0].array }
         throw ImageFormatsError.incompatibleContent(
             source: source,
-            reason: "the archive has no '\(name.rawValue)' array (it has \(arrays.map(\.name).joined(separator: ", ")))")
+            reason: "the archive has no '\(name.rawValue)' array (it has \(arrays.map(\.name).joined(separator: ", ")))"
+        )
     }
 }

@@ -23,8 +23,9 @@ public enum FileFormat: String, Sendable, Codable, CaseIterable {
     /// `.npy` entries make an NPZ, `.roi` entries an ImageJ ROI set (see `ImageFormats.detectFormat`).
     static func sniff(_ head: some Collection<UInt8>) -> FileFormat? {
         let b = Array(head.prefix(8))
-        if b.count >= 4, (b[0] == 0x49 && b[1] == 0x49 && (b[2] == 42 || b[2] == 43) && b[3] == 0)
-            || (b[0] == 0x4D && b[1] == 0x4D && b[2] == 0 && (b[3] == 42 || b[3] == 43))
+        if b.count >= 4,
+            (b[0] == 0x49 && b[1] == 0x49 && (b[2] == 42 || b[2] == 43) && b[3] == 0)
+                || (b[0] == 0x4D && b[1] == 0x4D && b[2] == 0 && (b[3] == 42 || b[3] == 43))
         {
             return .tiff
         }

@@ -20,7 +20,8 @@ public enum ImageFormats {
         if lower.contains(where: { $0.hasSuffix(".npy") }) { return .npz }
         throw ImageFormatsError.unsupported(
             source: source, format: .imagejROIZip,
-            feature: "a zip archive with neither .roi nor .npy entries (found: \(names.prefix(3).joined(separator: ", ")))")
+            feature:
+                "a zip archive with neither .roi nor .npy entries (found: \(names.prefix(3).joined(separator: ", ")))")
     }
 
     /// Reads and decodes the file at `url`.
@@ -60,7 +61,8 @@ public enum ImageFormats {
 
     /// Reads the label image in `url` (for NPZ: the `label` array; for ROI sets: rasterised at `shape`,
     /// which defaults to the extent of the ROIs).
-    public static func readLabels(_ url: URL, shape: [Int]? = nil, limits: ReadLimits = .standard) throws -> LabelImage {
+    public static func readLabels(_ url: URL, shape: [Int]? = nil, limits: ReadLimits = .standard) throws -> LabelImage
+    {
         try read(contentsOf: url, limits: limits).labels(shape: shape)
     }
 
@@ -85,7 +87,8 @@ public enum ImageFormats {
         case .npz:
             return try NPZCodec.encode([(ImPartialArrayName.image.rawValue, raster.array)], compress: true, path: path)
         case .imagejROIZip:
-            throw ImageFormatsError.unsupported(source: path, format: .imagejROIZip, feature: "writing an intensity image as ROIs")
+            throw ImageFormatsError.unsupported(
+                source: path, format: .imagejROIZip, feature: "writing an intensity image as ROIs")
         }
     }
 
@@ -123,7 +126,8 @@ public enum ImageFormats {
     /// 4-connected piece, holes not represented.
     public static func outlines(of labels: LabelImage) throws -> [LabelOutline] {
         guard !labels.isVolume else {
-            throw ImageFormatsError.unsupported(source: "labels", format: .imagejROIZip, feature: "outlines of 3D label images")
+            throw ImageFormatsError.unsupported(
+                source: "labels", format: .imagejROIZip, feature: "outlines of 3D label images")
         }
         return ROITracer.outlines(of: labels).map { LabelOutline(label: $0.label, xs: $0.xs, ys: $0.ys) }
     }

@@ -5,7 +5,9 @@ extension NDArray {
         if order == Array(shape.indices) { return self }
         let size = elementType.byteCount
         var sourceStrides = [Int](repeating: 1, count: shape.count)
-        for i in stride(from: shape.count - 2, through: 0, by: -1) { sourceStrides[i] = sourceStrides[i + 1] * shape[i + 1] }
+        for i in stride(from: shape.count - 2, through: 0, by: -1) {
+            sourceStrides[i] = sourceStrides[i + 1] * shape[i + 1]
+        }
         let newShape = order.map { shape[$0] }
         let strides = order.map { sourceStrides[$0] }
         var out = [UInt8](repeating: 0, count: bytes.count)

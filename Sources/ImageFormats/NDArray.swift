@@ -58,7 +58,9 @@ public struct NDArray: Sendable, Equatable {
         switch elementType {
         case .uint8, .bool: return bytes.map { UInt32($0) }
         case .uint16:
-            return bytes.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)).map { UInt32(UInt16(littleEndian: $0)) } }
+            return bytes.withUnsafeBytes {
+                Array($0.bindMemory(to: UInt16.self)).map { UInt32(UInt16(littleEndian: $0)) }
+            }
         case .uint32:
             return bytes.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)).map { UInt32(littleEndian: $0) } }
         default:
@@ -69,7 +71,9 @@ public struct NDArray: Sendable, Equatable {
                     guard v >= 0, v <= Double(UInt32.max), v.rounded() == v else {
                         throw ImageFormatsError.incompatibleContent(
                             source: source,
-                            reason: "value \(v) at index \(i) is not a valid label (labels are whole numbers 0...\(UInt32.max))")
+                            reason:
+                                "value \(v) at index \(i) is not a valid label (labels are whole numbers 0...\(UInt32.max))"
+                        )
                     }
                     out[i] = UInt32(v)
                 }
@@ -90,7 +94,10 @@ public struct NDArray: Sendable, Equatable {
         case .uint64: Double(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
         case .int64: Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
         case .float16:
-            Double(Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))))
+            Double(
+                Float(
+                    Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                ))
         case .float32:
             Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
         case .float64:

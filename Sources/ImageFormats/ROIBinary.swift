@@ -67,7 +67,8 @@ struct ROIBytes {
     func require(_ offset: Int, _ length: Int, _ what: String) throws {
         let (end, overflow) = offset.addingReportingOverflow(length)
         guard offset >= 0, length >= 0, !overflow, end <= bytes.count else {
-            throw corrupt("\(what) needs bytes \(offset)..<\(overflow ? Int.max : end) but the entry has \(bytes.count)")
+            throw corrupt(
+                "\(what) needs bytes \(offset)..<\(overflow ? Int.max : end) but the entry has \(bytes.count)")
         }
     }
 

@@ -18,10 +18,11 @@ enum ROIZipCodec {
             let entries = try ZipEntries.read(
                 data, source: source, format: .imagejROIZip, limits: limits,
                 include: { $0.lowercased().hasSuffix(".roi") })
-            set = ROISet(rois: try entries.map { entry in
-                let stem = String((entry.name.split(separator: "/").last ?? "").dropLast(4))
-                return try decodeROI(ROIBytes(entry.bytes, source: "\(source)/\(entry.name)"), fallbackName: stem)
-            })
+            set = ROISet(
+                rois: try entries.map { entry in
+                    let stem = String((entry.name.split(separator: "/").last ?? "").dropLast(4))
+                    return try decodeROI(ROIBytes(entry.bytes, source: "\(source)/\(entry.name)"), fallbackName: stem)
+                })
         }
         // The default rasterisation canvas comes from the bounds; refuse absurd ones before anyone allocates it.
         let extent = set.extent

@@ -27,7 +27,8 @@ extension ROIZipCodec {
         else {
             throw ImageFormatsError.unsupported(
                 source: path, format: .imagejROIZip,
-                feature: "a \(labels.height)x\(labels.width) label image; ROI coordinates stop at \(maxEncodableExtent)")
+                feature: "a \(labels.height)x\(labels.width) label image; ROI coordinates stop at \(maxEncodableExtent)"
+            )
         }
         var usedNames = Set<String>()
         var entries: [(name: String, bytes: Data)] = []

@@ -25,7 +25,9 @@ enum ROIShapePath {
             case 4: arity = 0
             default: throw corrupt("unknown segment type \(code) at float \(i)")
             }
-            guard i + arity < values.count else { throw corrupt("segment type \(Int(code)) at float \(i) is cut short") }
+            guard i + arity < values.count else {
+                throw corrupt("segment type \(Int(code)) at float \(i) is cut short")
+            }
             let args = Array(values[(i + 1)..<(i + 1 + arity)])
             i += 1 + arity
             if code == 0 {

@@ -35,17 +35,20 @@ public struct ReadLimits: Sendable, Equatable {
             }
             let (product, overflow) = samples.multipliedReportingOverflow(by: extent)
             guard !overflow else {
-                throw ImageFormatsError.tooLarge(source: source, what: "shape \(shape)", requested: Int.max, limit: maxSamples)
+                throw ImageFormatsError.tooLarge(
+                    source: source, what: "shape \(shape)", requested: Int.max, limit: maxSamples)
             }
             samples = product
         }
         guard samples <= maxSamples else {
-            throw ImageFormatsError.tooLarge(source: source, what: "shape \(shape) (samples)", requested: samples, limit: maxSamples)
+            throw ImageFormatsError.tooLarge(
+                source: source, what: "shape \(shape) (samples)", requested: samples, limit: maxSamples)
         }
         let (bytes, overflow) = samples.multipliedReportingOverflow(by: bytesPerSample)
         guard !overflow, bytes <= maxDecodedBytes else {
             throw ImageFormatsError.tooLarge(
-                source: source, what: "shape \(shape) (bytes)", requested: overflow ? Int.max : bytes, limit: maxDecodedBytes)
+                source: source, what: "shape \(shape) (bytes)", requested: overflow ? Int.max : bytes,
+                limit: maxDecodedBytes)
         }
     }
 }

@@ -18,7 +18,8 @@ enum TIFFCodec {
     static func decode(_ data: Data, source: String, limits: ReadLimits) throws -> DecodedRaster {
         try data.withUnsafeBytes { raw in
             // libtiff's own allocations are capped too; 1 MiB at least so its bookkeeping always fits.
-            let reader = try TIFFReader(bytes: raw, source: source, maxSingleAlloc: max(limits.maxDecodedBytes, 1 << 20))
+            let reader = try TIFFReader(
+                bytes: raw, source: source, maxSingleAlloc: max(limits.maxDecodedBytes, 1 << 20))
             return try decode(reader, limits: limits)
         }
     }
@@ -42,7 +43,8 @@ enum TIFFCodec {
             guard page.agrees(with: first) else {
                 throw ImageFormatsError.unsupported(
                     source: source, format: .tiff,
-                    feature: "pages of different sizes or types: \(page.describe(try? page.elementType(source: source))) "
+                    feature:
+                        "pages of different sizes or types: \(page.describe(try? page.elementType(source: source))) "
                         + "differs from \(first.describe(type))")
             }
             try page.checkSupported(source: source)
@@ -79,7 +81,8 @@ enum TIFFCodec {
             }
             var page = try reader.pageInfo(index: pages.count)
             let bytesPerSample = max(1, Int(page.info.bits_per_sample + 7) / 8)
-            if (try? limits.check(shape: page.planeShape, bytesPerSample: bytesPerSample, source: reader.source)) != nil {
+            if (try? limits.check(shape: page.planeShape, bytesPerSample: bytesPerSample, source: reader.source)) != nil
+            {
                 page.extent = try reader.dataExtent(pageIndex: page.index)
             }
             pages.append(page)
@@ -91,20 +94,25 @@ enum TIFFCodec {
     /// decode to the declared size with its compression (a lying header), before anything is allocated.
     private static func checkStoredData(_ page: TIFFPage, fileSize: Int, source: String) throws {
         guard let extent = page.extent else {
-            throw ImageFormatsError.corrupt(source: source, format: .tiff, reason: "\(page.describe(nil)) has no data table")
+            throw ImageFormatsError.corrupt(
+                source: source, format: .tiff, reason: "\(page.describe(nil)) has no data table")
         }
         if extent.raw_end > UInt64(fileSize) {
             throw ImageFormatsError.corrupt(
                 source: source, format: .tiff,
-                reason: "the data of page \(page.index + 1) ends at byte \(extent.raw_end) but the file has \(fileSize) bytes (truncated?)")
+                reason:
+                    "the data of page \(page.index + 1) ends at byte \(extent.raw_end) but the file has \(fileSize) bytes (truncated?)"
+            )
         }
         let ratio = UInt64(TIFFCompression.maxExpansion(page.info.compression))
         let (capacity, overflow) = extent.raw_bytes.multipliedReportingOverflow(by: ratio)
         if !overflow, UInt64(page.packedBytes) > capacity {
             throw ImageFormatsError.corrupt(
                 source: source, format: .tiff,
-                reason: "page \(page.index + 1) declares \(page.width)x\(page.height) pixels (\(page.packedBytes) bytes) "
-                    + "but stores only \(extent.raw_bytes) bytes of \(TIFFCompression.name(page.info.compression)) data")
+                reason:
+                    "page \(page.index + 1) declares \(page.width)x\(page.height) pixels (\(page.packedBytes) bytes) "
+                    + "but stores only \(extent.raw_bytes) bytes of \(TIFFCompression.name(page.info.compression)) data"
+            )
         }
     }
 
@@ -117,7 +125,8 @@ enum TIFFCodec {
         for (k, page) in pages.enumerated() {
             while current < page.index {
                 guard try reader.nextPage() else {
-                    throw ImageFormatsError.corrupt(source: reader.source, format: .tiff, reason: "page \(page.index + 1) vanished")
+                    throw ImageFormatsError.corrupt(
+                        source: reader.source, format: .tiff, reason: "page \(page.index + 1) vanished")
                 }
                 current += 1
             }

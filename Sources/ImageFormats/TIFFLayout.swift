@@ -39,11 +39,14 @@ struct TIFFLayout {
         guard images <= pages.count else {
             throw ImageFormatsError.unsupported(
                 source: source, format: .tiff,
-                feature: "an ImageJ file declaring \(images) images in \(pages.count) pages (ImageJ's raw >4 GiB layout)")
+                feature:
+                    "an ImageJ file declaring \(images) images in \(pages.count) pages (ImageJ's raw >4 GiB layout)")
         }
         var notes = [ij.hyperstack ? "ImageJ hyperstack" : "ImageJ"]
         if images < pages.count { notes.append("read the \(images) images ImageJ declares of \(pages.count) pages") }
-        let names = labels.flatMap { l in c > 1 && l.count >= c && l.prefix(c).allSatisfy { !$0.isEmpty } ? Array(l.prefix(c)) : nil }
+        let names = labels.flatMap { l in
+            c > 1 && l.count >= c && l.prefix(c).allSatisfy { !$0.isEmpty } ? Array(l.prefix(c)) : nil
+        }
         return TIFFLayout(
             pages: Array(0..<images), pageAxes: [(.t, t), (.z, z), (.c, c)],
             spacing: imageJSpacing(ij, pages[0]), channelNames: names, notes: notes)
@@ -75,11 +78,15 @@ struct TIFFLayout {
         guard start >= 0, start <= pages.count, planes <= pages.count - start else {
             throw ImageFormatsError.unsupported(
                 source: source, format: .tiff,
-                feature: "an OME-TIFF whose \(planes) planes are not all in this file (it has \(pages.count) pages; multi-file OME-TIFF)")
+                feature:
+                    "an OME-TIFF whose \(planes) planes are not all in this file (it has \(pages.count) pages; multi-file OME-TIFF)"
+            )
         }
         var notes = ["OME-XML"]
         if ome.imageCount > 1 { notes.append("OME-XML describes \(ome.imageCount) images; read the first") }
-        if Set(ome.referencedFiles).count > 1 { notes.append("multi-file OME-TIFF: read the planes stored in this file") }
+        if Set(ome.referencedFiles).count > 1 {
+            notes.append("multi-file OME-TIFF: read the planes stored in this file")
+        }
         let names = ome.channelNames.count == ome.sizeC && samples == 1 ? ome.channelNames.compactMap { $0 } : []
         return TIFFLayout(
             pages: Array(start..<start + planes), pageAxes: axes, spacing: ome.spacing,

@@ -76,11 +76,17 @@ enum ImageJMetadataBlock {
     /// The per-image labels, or nil when the block has none or is malformed (never throws: the
     /// labels are optional extras, so a damaged block is ignored).
     static func labels(counts: [UInt32], bytes: [UInt8]) -> [String]? {
-        guard counts.count >= 2, counts[0] >= 4, Int(counts[0]) <= bytes.count, (counts[0] - 4) % 8 == 0 else { return nil }
+        guard counts.count >= 2, counts[0] >= 4, Int(counts[0]) <= bytes.count, (counts[0] - 4) % 8 == 0 else {
+            return nil
+        }
         let bigEndian: Bool
-        if Array(bytes[0..<4]) == magic { bigEndian = true
-        } else if Array(bytes[0..<4].reversed()) == magic { bigEndian = false
-        } else { return nil }
+        if Array(bytes[0..<4]) == magic {
+            bigEndian = true
+        } else if Array(bytes[0..<4].reversed()) == magic {
+            bigEndian = false
+        } else {
+            return nil
+        }
         func u32(_ at: Int) -> UInt32 {
             let b: [UInt8] = bigEndian ? Array(bytes[at..<at + 4]) : bytes[at..<at + 4].reversed()
             return u32Big(b)
@@ -98,7 +104,8 @@ enum ImageJMetadataBlock {
                 let size = Int(counts[k])
                 guard offset + size <= bytes.count else { return nil }
                 if isLabel {
-                    found.append(String(decoding: utf16(bytes[offset..<offset + size], bigEndian: bigEndian), as: UTF16.self))
+                    found.append(
+                        String(decoding: utf16(bytes[offset..<offset + size], bigEndian: bigEndian), as: UTF16.self))
                 }
                 offset += size
             }

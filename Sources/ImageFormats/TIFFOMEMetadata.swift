@@ -35,7 +35,9 @@ struct OMEMetadata: Equatable {
     /// The axes of the plane sequence, slowest first (e.g. "XYZCT" gives T, C, Z), with extents.
     var planeAxes: [(axis: Axis, extent: Int)]? {
         let order = Array(dimensionOrder.uppercased())
-        guard order.count == 5, order[0] == "X", order[1] == "Y", Set(order[2...]) == ["C", "Z", "T"] else { return nil }
+        guard order.count == 5, order[0] == "X", order[1] == "Y", Set(order[2...]) == ["C", "Z", "T"] else {
+            return nil
+        }
         return order[2...].reversed().map { letter in
             switch letter {
             case "C": (Axis.c, sizeC)
@@ -50,7 +52,8 @@ struct OMEMetadata: Equatable {
         guard let x = physicalSizeX, let xm = Self.microns(x, unitX) else {
             guard let x = physicalSizeX else { return nil }
             // Unknown unit: keep it as stated when X and Y agree on it.
-            return unitX == unitY ? Spacing(x: x, y: physicalSizeY ?? x, z: unitZ == unitX ? physicalSizeZ : nil, unit: unitX) : nil
+            return unitX == unitY
+                ? Spacing(x: x, y: physicalSizeY ?? x, z: unitZ == unitX ? physicalSizeZ : nil, unit: unitX) : nil
         }
         let y = physicalSizeY.flatMap { Self.microns($0, unitY) } ?? xm
         let z = physicalSizeZ.flatMap { Self.microns($0, unitZ) }
@@ -103,7 +106,9 @@ private final class OMECollector: NSObject, XMLParserDelegate {
 
     private func readPixels(_ a: [String: String]) {
         func size(_ key: String) -> Int? { a[key].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
-        func length(_ key: String) -> Double? { a[key].flatMap { Double($0) }.flatMap { $0.isFinite && $0 > 0 ? $0 : nil } }
+        func length(_ key: String) -> Double? {
+            a[key].flatMap { Double($0) }.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+        }
         metadata.dimensionOrder = a["DimensionOrder"] ?? metadata.dimensionOrder
         metadata.sizeX = size("SizeX") ?? 0
         metadata.sizeY = size("SizeY") ?? 0

@@ -15,7 +15,8 @@ extension TIFFPage {
         case 3: kind = "float"
         default:
             throw ImageFormatsError.unsupported(
-                source: source, format: .tiff, feature: "SampleFormat \(format) (complex or unknown samples) on page \(index + 1)")
+                source: source, format: .tiff,
+                feature: "SampleFormat \(format) (complex or unknown samples) on page \(index + 1)")
         }
         let types: [String: ElementType] = [
             "unsigned1": .uint8, "unsigned8": .uint8, "signed8": .int8, "unsigned16": .uint16, "signed16": .int16,
@@ -32,7 +33,7 @@ extension TIFFPage {
     /// Throws `unsupported` for colour models and compressions whose samples are not plain intensities
     /// (palette, YCbCr, JPEG, CMYK, ...) or that this libtiff cannot decode.
     func checkSupported(source: String) throws {
-        let where_ = "page \(index + 1)"
+        let location = "page \(index + 1)"
         switch info.photometric {
         case 0, 1, 0xFFFF: break  // MinIsWhite, MinIsBlack, absent
         case 2 where info.samples_per_pixel >= 3: break  // RGB (extra samples such as alpha become channels)
@@ -42,16 +43,18 @@ extension TIFFPage {
                 5: "CMYK (separated)", 6: "YCbCr colour", 8: "CIE L*a*b*", 32844: "LogL", 32845: "LogLuv",
             ]
             let name = names[info.photometric] ?? "photometric interpretation \(info.photometric)"
-            throw ImageFormatsError.unsupported(source: source, format: .tiff, feature: "\(name) on \(where_)")
+            throw ImageFormatsError.unsupported(source: source, format: .tiff, feature: "\(name) on \(location)")
         }
         if info.compression == 6 || info.compression == 7 {
             throw ImageFormatsError.unsupported(
-                source: source, format: .tiff, feature: "JPEG compression (lossy) on \(where_)")
+                source: source, format: .tiff, feature: "JPEG compression (lossy) on \(location)")
         }
         guard cs_tiff_codec_available(info.compression) != 0 else {
             throw ImageFormatsError.unsupported(
                 source: source, format: .tiff,
-                feature: "\(TIFFCompression.name(info.compression)) compression on \(where_) (not available in this libtiff)")
+                feature:
+                    "\(TIFFCompression.name(info.compression)) compression on \(location) (not available in this libtiff)"
+            )
         }
     }
 

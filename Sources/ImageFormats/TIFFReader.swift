@@ -44,7 +44,8 @@ final class TIFFReader {
         var messages = cs_tiff_messages()
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         guard let base, let handle = cs_tiff_reader_open(base, bytes.count, UInt64(maxSingleAlloc), &messages) else {
-            throw ImageFormatsError.corrupt(source: source, format: .tiff, reason: Self.text(messages.error, or: "empty file"))
+            throw ImageFormatsError.corrupt(
+                source: source, format: .tiff, reason: Self.text(messages.error, or: "empty file"))
         }
         self.handle = handle
         self.source = source
@@ -103,8 +104,10 @@ final class TIFFReader {
         guard cs_tiff_imagej_metadata(handle, &counts, &countCount, &bytes, &byteCount) != 0,
             let counts, let bytes
         else { return nil }
-        return (Array(UnsafeBufferPointer(start: counts, count: Int(countCount))),
-                Array(UnsafeBufferPointer(start: bytes, count: Int(byteCount))))
+        return (
+            Array(UnsafeBufferPointer(start: counts, count: Int(countCount))),
+            Array(UnsafeBufferPointer(start: bytes, count: Int(byteCount)))
+        )
     }
 
     /// Decodes the current page into `out` as `[samples][height][width]` host-order samples.

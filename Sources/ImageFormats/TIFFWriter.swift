@@ -23,7 +23,8 @@ enum TIFFWriter {
         let (bits, format) = try sampleLayout(sorted.array.elementType, path: path)
         let (c, z, h, w) = (sorted.extent(.c), sorted.extent(.z), sorted.extent(.y), sorted.extent(.x))
         guard c > 0, z > 0, h > 0, w > 0, h <= Int(UInt32.max), w <= Int(UInt32.max) else {
-            throw ImageFormatsError.unsupported(source: path, format: .tiff, feature: "an empty image (shape \(raster.array.shape))")
+            throw ImageFormatsError.unsupported(
+                source: path, format: .tiff, feature: "an empty image (shape \(raster.array.shape))")
         }
         let description = imageJDescription(channels: c, slices: z, spacing: raster.spacing)
         let labels = raster.channelNames.flatMap { $0.count == c ? $0 : nil }.map { names in
@@ -66,7 +67,8 @@ enum TIFFWriter {
         case .float32: return (32, 3)
         default:
             throw ImageFormatsError.unsupported(
-                source: path, format: .tiff, feature: "writing \(type) samples (TIFF output takes uint8, uint16, uint32, float32)")
+                source: path, format: .tiff,
+                feature: "writing \(type) samples (TIFF output takes uint8, uint16, uint32, float32)")
         }
     }
 

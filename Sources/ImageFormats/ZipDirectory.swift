@@ -51,7 +51,9 @@ struct ZipDirectory {
     func contents(of entry: Entry) throws -> Data {
         if entry.isEncrypted { throw ZipDirectory.Failure.unsupported("entry '\(entry.name)' is encrypted") }
         guard entry.method == 0 || entry.method == 8 else {
-            throw ZipDirectory.Failure.unsupported("entry '\(entry.name)' uses \(Self.methodName(entry.method)) compression (only stored and deflate are read)")
+            throw ZipDirectory.Failure.unsupported(
+                "entry '\(entry.name)' uses \(Self.methodName(entry.method)) compression (only stored and deflate are read)"
+            )
         }
         let payload = try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> Range<Int> in
             try Self.payloadRange(of: entry, in: LittleEndianBytes(raw))
@@ -59,7 +61,9 @@ struct ZipDirectory {
         var out = Data(count: entry.uncompressedSize)
         if entry.method == 0 {
             guard entry.compressedSize == entry.uncompressedSize else {
-                throw ZipDirectory.Failure.corrupt("stored entry '\(entry.name)' has compressed size \(entry.compressedSize) but size \(entry.uncompressedSize)")
+                throw ZipDirectory.Failure.corrupt(
+                    "stored entry '\(entry.name)' has compressed size \(entry.compressedSize) but size \(entry.uncompressedSize)"
+                )
             }
             out = data.subdata(in: (data.startIndex + payload.lowerBound)..<(data.startIndex + payload.upperBound))
         } else {
@@ -67,7 +71,8 @@ struct ZipDirectory {
         }
         let crc = out.withUnsafeBytes { cs_zip_crc32($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
         guard crc == entry.crc32 else {
-            throw ZipDirectory.Failure.corrupt("entry '\(entry.name)' fails its CRC-32 check (stored \(hex(entry.crc32)), computed \(hex(crc)))")
+            throw ZipDirectory.Failure.corrupt(
+                "entry '\(entry.name)' fails its CRC-32 check (stored \(hex(entry.crc32)), computed \(hex(crc)))")
         }
         return out
     }
@@ -86,9 +91,11 @@ struct ZipDirectory {
         case CS_ZIP_INFLATE_OK:
             return
         case CS_ZIP_INFLATE_TOO_LONG:
-            throw ZipDirectory.Failure.corrupt("entry '\(entry.name)' inflates to more than its stated \(entry.uncompressedSize) bytes")
+            throw ZipDirectory.Failure.corrupt(
+                "entry '\(entry.name)' inflates to more than its stated \(entry.uncompressedSize) bytes")
         case CS_ZIP_INFLATE_TOO_SHORT:
-            throw ZipDirectory.Failure.corrupt("entry '\(entry.name)' inflates to \(produced) bytes, short of its stated \(entry.uncompressedSize)")
+            throw ZipDirectory.Failure.corrupt(
+                "entry '\(entry.name)' inflates to \(produced) bytes, short of its stated \(entry.uncompressedSize)")
         default:
             let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw ZipDirectory.Failure.corrupt("entry '\(entry.name)' has damaged deflate data (\(reason))")
@@ -108,7 +115,8 @@ struct ZipDirectory {
 
     private static func parseCentralDirectory(_ bytes: LittleEndianBytes, maxEntries: Int) throws -> [Entry] {
         guard let end = findEndRecord(bytes) else {
-            throw ZipDirectory.Failure.corrupt("no end-of-central-directory record (the archive is truncated or not a zip)")
+            throw ZipDirectory.Failure.corrupt(
+                "no end-of-central-directory record (the archive is truncated or not a zip)")
         }
         var count = Int(bytes.u16(end + 10)!)
         var directorySize = Int(bytes.u32(end + 12)!)
@@ -117,13 +125,18 @@ struct ZipDirectory {
             (count, directorySize, directoryOffset) = try zip64Directory(bytes, endRecord: end)
         }
         guard count <= maxEntries else {
-            throw ZipDirectory.Failure.corrupt("the archive lists \(count) entries, more than the limit of \(maxEntries)")
+            throw ZipDirectory.Failure.corrupt(
+                "the archive lists \(count) entries, more than the limit of \(maxEntries)")
         }
         guard directoryOffset <= bytes.count, directorySize <= bytes.count - directoryOffset else {
-            throw ZipDirectory.Failure.corrupt("the central directory (offset \(directoryOffset), \(directorySize) bytes) lies outside the \(bytes.count)-byte file")
+            throw ZipDirectory.Failure.corrupt(
+                "the central directory (offset \(directoryOffset), \(directorySize) bytes) lies outside the \(bytes.count)-byte file"
+            )
         }
         guard count <= directorySize / centralHeaderSize else {
-            throw ZipDirectory.Failure.corrupt("the central directory claims \(count) entries but has room for at most \(directorySize / centralHeaderSize)")
+            throw ZipDirectory.Failure.corrupt(
+                "the central directory claims \(count) entries but has room for at most \(directorySize / centralHeaderSize)"
+            )
         }
         var entries: [Entry] = []
         entries.reserveCapacity(count)
@@ -156,18 +169,25 @@ struct ZipDirectory {
     private static func zip64Directory(_ bytes: LittleEndianBytes, endRecord: Int) throws -> (Int, Int, Int) {
         let locator = endRecord - 20
         guard locator >= 0, bytes.u32(locator) == zip64LocatorSignature, let recordOffset = bytes.u64(locator + 8)
-        else { throw ZipDirectory.Failure.corrupt("the end record points to a Zip64 directory but the Zip64 locator is missing") }
+        else {
+            throw ZipDirectory.Failure.corrupt(
+                "the end record points to a Zip64 directory but the Zip64 locator is missing")
+        }
         guard recordOffset <= UInt64(bytes.count), bytes.u32(Int(recordOffset)) == zip64EndSignature,
             let count = bytes.u64(Int(recordOffset) + 32), let size = bytes.u64(Int(recordOffset) + 40),
             let offset = bytes.u64(Int(recordOffset) + 48)
         else { throw ZipDirectory.Failure.corrupt("the Zip64 end-of-central-directory record is missing or truncated") }
         guard count <= UInt64(Int32.max), size <= UInt64(bytes.count), offset <= UInt64(bytes.count) else {
-            throw ZipDirectory.Failure.corrupt("the Zip64 directory claims \(count) entries in \(size) bytes at offset \(offset), beyond the \(bytes.count)-byte file")
+            throw ZipDirectory.Failure.corrupt(
+                "the Zip64 directory claims \(count) entries in \(size) bytes at offset \(offset), beyond the \(bytes.count)-byte file"
+            )
         }
         return (Int(count), Int(size), Int(offset))
     }
 
-    private static func centralEntry(_ bytes: LittleEndianBytes, at position: Int, index: Int) throws -> (entry: Entry, next: Int) {
+    private static func centralEntry(_ bytes: LittleEndianBytes, at position: Int, index: Int) throws -> (
+        entry: Entry, next: Int
+    ) {
         guard bytes.u32(position) == centralSignature, let flags = bytes.u16(position + 8),
             let method = bytes.u16(position + 10), let crc = bytes.u32(position + 16),
             let compressed32 = bytes.u32(position + 20), let uncompressed32 = bytes.u32(position + 24),
@@ -177,13 +197,17 @@ struct ZipDirectory {
         let nameStart = position + centralHeaderSize
         let extraStart = nameStart + Int(nameLength)
         let next = extraStart + Int(extraLength) + Int(commentLength)
-        guard next <= bytes.count else { throw ZipDirectory.Failure.corrupt("central directory entry \(index + 1) runs past the end of the file") }
+        guard next <= bytes.count else {
+            throw ZipDirectory.Failure.corrupt("central directory entry \(index + 1) runs past the end of the file")
+        }
         let name = String(decoding: bytes.slice(nameStart..<extraStart), as: UTF8.self)
-        var sizes = Zip64Sizes(uncompressed: UInt64(uncompressed32), compressed: UInt64(compressed32), offset: UInt64(offset32))
+        var sizes = Zip64Sizes(
+            uncompressed: UInt64(uncompressed32), compressed: UInt64(compressed32), offset: UInt64(offset32))
         try sizes.widen(from: bytes, extra: extraStart..<(extraStart + Int(extraLength)), entry: name)
         let limit = UInt64(bytes.count)
         guard sizes.compressed <= limit, sizes.offset <= limit, sizes.uncompressed <= UInt64(Int.max) else {
-            throw ZipDirectory.Failure.corrupt("entry '\(name)' states sizes or an offset beyond the \(bytes.count)-byte file")
+            throw ZipDirectory.Failure.corrupt(
+                "entry '\(name)' states sizes or an offset beyond the \(bytes.count)-byte file")
         }
         let entry = Entry(
             name: name, method: method, flags: flags, crc32: crc, compressedSize: Int(sizes.compressed),
@@ -199,7 +223,9 @@ struct ZipDirectory {
         else { throw ZipDirectory.Failure.corrupt("entry '\(entry.name)' has no local header at offset \(header)") }
         let start = header + localHeaderSize + Int(nameLength) + Int(extraLength)
         guard start <= bytes.count, entry.compressedSize <= bytes.count - start else {
-            throw ZipDirectory.Failure.corrupt("entry '\(entry.name)' (\(entry.compressedSize) bytes at offset \(start)) runs past the end of the \(bytes.count)-byte file")
+            throw ZipDirectory.Failure.corrupt(
+                "entry '\(entry.name)' (\(entry.compressedSize) bytes at offset \(start)) runs past the end of the \(bytes.count)-byte file"
+            )
         }
         return start..<(start + entry.compressedSize)
     }

@@ -32,7 +32,8 @@ enum ZipEntries {
                 total = overflow ? .max : sum
                 guard total <= limits.maxArchiveBytes else {
                     throw ImageFormatsError.tooLarge(
-                        source: source, what: "decompressed archive bytes", requested: total, limit: limits.maxArchiveBytes)
+                        source: source, what: "decompressed archive bytes", requested: total,
+                        limit: limits.maxArchiveBytes)
                 }
             }
             return try wanted.map { (name: $0.name, bytes: try directory.contents(of: $0)) }

@@ -19,7 +19,8 @@ struct ZipWriter {
         guard count < 0xFFFF else { throw Failure(reason: "more than 65 535 entries") }
         guard nameBytes.count <= 0xFFFF else { throw Failure(reason: "entry name longer than 65 535 bytes") }
         guard bytes.count <= limit, body.count <= limit else {
-            throw Failure(reason: "entries and archives over 4 GiB are not written (entry '\(name)' has \(bytes.count) bytes)")
+            throw Failure(
+                reason: "entries and archives over 4 GiB are not written (entry '\(name)' has \(bytes.count) bytes)")
         }
         let crc = bytes.withUnsafeBytes { cs_zip_crc32($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
         var payload = bytes
@@ -31,14 +32,18 @@ struct ZipWriter {
         let offset = body.count
         var local = Data()
         local.append(le32: 0x0403_4b50)
-        local.append(entryFields(method: method, crc: crc, compressed: payload.count, uncompressed: bytes.count, name: nameBytes))
+        local.append(
+            entryFields(method: method, crc: crc, compressed: payload.count, uncompressed: bytes.count, name: nameBytes)
+        )
         local.append(nameBytes)
         body.append(local)
         body.append(payload)
 
         directory.append(le32: 0x0201_4b50)
         directory.append(le16: 0x0314)  // made by: Unix, zip 2.0
-        directory.append(entryFields(method: method, crc: crc, compressed: payload.count, uncompressed: bytes.count, name: nameBytes))
+        directory.append(
+            entryFields(method: method, crc: crc, compressed: payload.count, uncompressed: bytes.count, name: nameBytes)
+        )
         directory.append(le16: 0)  // comment length
         directory.append(le16: 0)  // disk number
         directory.append(le16: 0)  // internal attributes

@@ -61,6 +61,6 @@ public struct Image: Sendable, Equatable {
     /// The samples of channel `c`, `([Z,] Y, X)` row-major.
     public func channel(_ c: Int) -> ArraySlice<Float> {
         precondition(c >= 0 && c < channels, "channel \(c) out of 0..<\(channels)")
-        return pixels[c * planeCount ..< (c + 1) * planeCount]
+        return pixels[c * planeCount..<(c + 1) * planeCount]
     }
 }

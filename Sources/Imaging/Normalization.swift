@@ -53,7 +53,7 @@ public struct PercentileNormalization: Sendable, Equatable, Codable {
             for c in 0..<image.channels {
                 let (lo, hi) = ranges[c]
                 let scale: Float = hi > lo ? 1 / (hi - lo) : 0
-                for i in c * plane ..< (c + 1) * plane {
+                for i in c * plane..<(c + 1) * plane {
                     var v = (buffer[i] - lo) * scale
                     if clip { v = Swift.min(1, Swift.max(0, v)) }
                     buffer[i] = v

@@ -18,7 +18,8 @@ public struct PlaneResampler: Sendable {
             ("source height", source.height), ("source width", source.width), ("target height", target.height),
             ("target width", target.width),
         ] where value < 1 {
-            throw ImagingError.invalidArgument(name: name, value: "\(value)", reason: "a plane needs at least one pixel")
+            throw ImagingError.invalidArgument(
+                name: name, value: "\(value)", reason: "a plane needs at least one pixel")
         }
         self.source = source
         self.target = target
@@ -137,7 +138,8 @@ extension PlaneResampler {
     /// - Throws: `ImagingError.invalidArgument` for a non-positive extent.
     public init(from source: [Int], to target: [Int]) throws {
         try self.init(
-            from: (source[source.count - 2], source[source.count - 1]), to: (target[target.count - 2], target[target.count - 1]))
+            from: (source[source.count - 2], source[source.count - 1]),
+            to: (target[target.count - 2], target[target.count - 1]))
     }
 
     /// `shape` with its last two extents (Y, X) replaced by the target size.

@@ -14,7 +14,8 @@ public final class ConvolutionLayer: Module {
     ///   - kernel: taps per axis (odd, so the output keeps the input's size).
     ///   - algorithm: how oneDNN computes it (Winograd applies to 2D 3x3 kernels only).
     public init(
-        inputChannels: Int, outputChannels: Int, kernel: Int, dimensions: Int, algorithm: ConvolutionAlgorithm = .direct,
+        inputChannels: Int, outputChannels: Int, kernel: Int, dimensions: Int,
+        algorithm: ConvolutionAlgorithm = .direct,
         generator: inout RandomGenerator
     ) throws {
         let shape = [outputChannels, inputChannels] + Array(repeating: kernel, count: dimensions)

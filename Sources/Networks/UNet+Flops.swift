@@ -13,7 +13,8 @@ extension UNet {
         func convolution(_ layer: ConvolutionLayer, level: Int) -> Double {
             2 * Double(layer.weight.elementCount) * voxels(level: level) * batch
         }
-        var forward = convolution(input.first, level: 0) + convolution(input.second, level: 0) + convolution(head, level: 0)
+        var forward =
+            convolution(input.first, level: 0) + convolution(input.second, level: 0) + convolution(head, level: 0)
         for (index, block) in down.enumerated() {
             forward += convolution(block.first, level: index + 1) + convolution(block.second, level: index + 1)
         }

@@ -128,7 +128,8 @@ public final class UNet: Module {
         let minimum = configuration.minimumInputSize
         guard shape.dropFirst(2).allSatisfy({ $0 >= minimum }) else {
             throw NetworksError.incompatibleInput(
-                "spatial size \(Array(shape.dropFirst(2))) is below \(minimum) pixels, the least \(configuration.widths.count) levels can pool")
+                "spatial size \(Array(shape.dropFirst(2))) is below \(minimum) pixels, the least \(configuration.widths.count) levels can pool"
+            )
         }
     }
 }

@@ -58,7 +58,8 @@ public enum ScribbleFiles {
         guard array.shape.count == 3, Array(array.shape.prefix(2)) == shape, array.shape[2] >= 2 else {
             throw ScribblesError.invalidScribbles(
                 source: source,
-                reason: "'scribble' is \(array.shape); expected (\(shape.map(String.init).joined(separator: ", ")), C+1) "
+                reason:
+                    "'scribble' is \(array.shape); expected (\(shape.map(String.init).joined(separator: ", ")), C+1) "
                     + "with channels [foreground classes..., background]")
         }
         let channels = array.shape[2]
@@ -76,7 +77,8 @@ public enum ScribbleFiles {
         var validation: [Bool]?
         if let mask = arrays.first(where: { $0.name == ImPartialArrayName.validationMask.rawValue })?.array {
             guard mask.count == pixels else {
-                throw ScribblesError.invalidScribbles(source: source, reason: "'val_mask' is \(mask.shape), not \(shape)")
+                throw ScribblesError.invalidScribbles(
+                    source: source, reason: "'val_mask' is \(mask.shape), not \(shape)")
             }
             validation = (0..<pixels).map { mask.value(at: $0) != 0 }
         }
@@ -91,13 +93,17 @@ public enum ScribbleFiles {
             let channel = value == ScribbleMap.background ? classes : Int(value) - 1
             planes[pixel * channels + channel] = 1
         }
-        var arrays = [NamedArray(
-            name: ImPartialArrayName.scribble.rawValue,
-            array: NDArray(shape: scribbles.shape + [channels], integers: planes, as: .uint8))]
+        var arrays = [
+            NamedArray(
+                name: ImPartialArrayName.scribble.rawValue,
+                array: NDArray(shape: scribbles.shape + [channels], integers: planes, as: .uint8))
+        ]
         if let validationMask {
-            arrays.append(NamedArray(
-                name: ImPartialArrayName.validationMask.rawValue,
-                array: NDArray(shape: scribbles.shape, integers: validationMask.map { UInt8($0 ? 1 : 0) }, as: .uint8)))
+            arrays.append(
+                NamedArray(
+                    name: ImPartialArrayName.validationMask.rawValue,
+                    array: NDArray(
+                        shape: scribbles.shape, integers: validationMask.map { UInt8($0 ? 1 : 0) }, as: .uint8)))
         }
         return arrays
     }

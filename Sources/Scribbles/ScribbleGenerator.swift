@@ -12,7 +12,8 @@ public enum ScribbleBudget: Sendable, Equatable {
     /// The number of instances to scribble out of `total`.
     public func instances(of total: Int) -> Int {
         switch self {
-        case .fraction(let fraction): fraction > 0 ? min(total, max(1, Int((fraction * Double(total)).rounded(.up)))) : 0
+        case .fraction(let fraction):
+            fraction > 0 ? min(total, max(1, Int((fraction * Double(total)).rounded(.up)))) : 0
         case .count(let count): min(total, count)
         }
     }
@@ -56,8 +57,10 @@ public struct ScribbleGenerator: Sendable {
         var values = [UInt8](repeating: ScribbleMap.unlabelled, count: labels.labels.count)
         for z in Set(selections.map(\.slice)).sorted() {
             let onSlice = selections.filter { $0.slice == z }
-            let slice = labels.isVolume
-                ? try LabelImage(shape: [labels.height, labels.width], labels: Array(labels.labels[(z * plane)..<((z + 1) * plane)]))
+            let slice =
+                labels.isVolume
+                ? try LabelImage(
+                    shape: [labels.height, labels.width], labels: Array(labels.labels[(z * plane)..<((z + 1) * plane)]))
                 : labels
             let strokes = try sliceStrokes(
                 slice, cells: onSlice.reduce(into: Set<UInt32>()) { $0.formUnion($1.cells) }, boxes: onSlice.map(\.box))
@@ -204,7 +207,9 @@ public struct ScribbleGenerator: Sendable {
         for i in strokes.indices where strokes[i] {
             let (y, x) = (i / width, i % width)
             for yy in max(0, y - 1)...min(height - 1, y + 1) {
-                for xx in max(0, x - 1)...min(width - 1, x + 1) where region[yy * width + xx] { out[yy * width + xx] = true }
+                for xx in max(0, x - 1)...min(width - 1, x + 1) where region[yy * width + xx] {
+                    out[yy * width + xx] = true
+                }
             }
         }
         return out

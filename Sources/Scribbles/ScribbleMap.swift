@@ -14,7 +14,8 @@ public struct ScribbleMap: Sendable, Equatable {
     /// - Throws: `ScribblesError.invalidScribbles` when `values` does not cover `shape`.
     public init(shape: [Int], values: [UInt8]) throws {
         guard shape.count == 2 || shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
-            throw ScribblesError.invalidScribbles(source: "scribble map", reason: "shape \(shape) is not (Y, X) or (Z, Y, X)")
+            throw ScribblesError.invalidScribbles(
+                source: "scribble map", reason: "shape \(shape) is not (Y, X) or (Z, Y, X)")
         }
         guard values.count == shape.reduce(1, *) else {
             throw ScribblesError.invalidScribbles(

@@ -9,7 +9,8 @@ public enum ScribblesError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidScribbles(let source, let reason): "Cannot use the scribbles in \(source): \(reason)."
-        case .invalidBudget(.fraction(let f), let allowed): "The scribble budget must be \(allowed), not a fraction of \(f)."
+        case .invalidBudget(.fraction(let f), let allowed):
+            "The scribble budget must be \(allowed), not a fraction of \(f)."
         case .invalidBudget(.count(let n), let allowed): "The scribble budget must be \(allowed), not \(n) cells."
         }
     }

@@ -16,7 +16,8 @@ public struct InstanceMeasurement: Sendable, Equatable {
     /// - Throws: `SegmentationError.shapeMismatch` when `labels` and `image` differ in spatial shape.
     public static func measure(_ labels: LabelImage, in image: Image) throws -> [InstanceMeasurement] {
         guard labels.shape == image.spatialShape else {
-            throw SegmentationError.shapeMismatch(operation: "measuring instances", lhs: labels.shape, rhs: image.spatialShape)
+            throw SegmentationError.shapeMismatch(
+                operation: "measuring instances", lhs: labels.shape, rhs: image.spatialShape)
         }
         let shape = labels.shape
         let plane = image.planeCount
@@ -32,9 +33,10 @@ public struct InstanceMeasurement: Sendable, Equatable {
             } else {
                 k = measurements.count
                 index[label] = k
-                measurements.append(InstanceMeasurement(
-                    label: label, area: 0, centroid: [Double](repeating: 0, count: shape.count),
-                    meanIntensity: [Double](repeating: 0, count: image.channels)))
+                measurements.append(
+                    InstanceMeasurement(
+                        label: label, area: 0, centroid: [Double](repeating: 0, count: shape.count),
+                        meanIntensity: [Double](repeating: 0, count: image.channels)))
                 sums.append([Double](repeating: 0, count: image.channels))
             }
             measurements[k].area += 1
@@ -56,10 +58,13 @@ public struct InstanceMeasurement: Sendable, Equatable {
     /// CSV with a header: label, area, centroid columns (z_, y, x), then `mean_<channel>` per channel.
     public static func csv(_ measurements: [InstanceMeasurement], channelNames: [String], dimensions: Int) -> String {
         let axes = dimensions == 3 ? ["centroid_z", "centroid_y", "centroid_x"] : ["centroid_y", "centroid_x"]
-        let names = channelNames.map { "mean_" + $0.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) } }
+        let names = channelNames.map {
+            "mean_" + $0.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) }
+        }
         var text = (["label", "area"] + axes + names).joined(separator: ",") + "\n"
         for m in measurements {
-            let fields = ["\(m.label)", "\(m.area)"] + m.centroid.map { String(format: "%.2f", $0) }
+            let fields =
+                ["\(m.label)", "\(m.area)"] + m.centroid.map { String(format: "%.2f", $0) }
                 + m.meanIntensity.map { String(format: "%.4f", $0) }
             text += fields.joined(separator: ",") + "\n"
         }

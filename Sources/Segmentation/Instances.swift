@@ -57,9 +57,11 @@ public enum Instances {
             of: probabilities.interior, shape: shape, threshold: options.interiorThreshold,
             minimumSize: options.minimumSeedSize, connectivity: options.connectivity)
         if options.seedSplitHeight > 0 {
-            seeds = try splittingMask(seeds, options: DistanceSplitOptions(
-                h: options.seedSplitHeight, usesSpacing: probabilities.spacing != nil,
-                minimumObjectSize: options.minimumSeedSize, connectivity: options.connectivity))
+            seeds = try splittingMask(
+                seeds,
+                options: DistanceSplitOptions(
+                    h: options.seedSplitHeight, usesSpacing: probabilities.spacing != nil,
+                    minimumObjectSize: options.minimumSeedSize, connectivity: options.connectivity))
         }
         let surface: [Float]
         if let boundary = probabilities.boundary {

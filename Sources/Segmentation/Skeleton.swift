@@ -17,7 +17,8 @@ public enum Skeleton {
             changed = false
             for pass in 0..<2 {
                 var removable: [Int] = []
-                for i in candidates where current[i] && canRemove(i, pass: pass, in: current, height: height, width: width) {
+                for i in candidates
+                where current[i] && canRemove(i, pass: pass, in: current, height: height, width: width) {
                     removable.append(i)
                 }
                 for i in removable { current[i] = false }

@@ -14,7 +14,8 @@ public struct BlobStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         } catch {
-            throw StorageError.unreadableBlob(path: root.path, reason: "the data folder cannot be created (\(error.localizedDescription))")
+            throw StorageError.unreadableBlob(
+                path: root.path, reason: "the data folder cannot be created (\(error.localizedDescription))")
         }
     }
 
@@ -26,7 +27,8 @@ public struct BlobStore: Sendable {
     public func write(_ data: Data, to path: String) throws -> String {
         let target = url(path)
         do {
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
             throw StorageError.unreadableBlob(path: path, reason: "its folder cannot be created")
         }
@@ -46,7 +48,9 @@ public struct BlobStore: Sendable {
         }
         if let checksum {
             let found = Self.checksum(of: data)
-            guard found == checksum else { throw StorageError.corruptBlob(path: path, expected: checksum, found: found) }
+            guard found == checksum else {
+                throw StorageError.corruptBlob(path: path, expected: checksum, found: found)
+            }
         }
         return data
     }

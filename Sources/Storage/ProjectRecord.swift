@@ -19,7 +19,8 @@ public struct ProjectRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var createdAt: Date
 
     public init(
-        id: String = StoreIDs.make(), name: String, channelNames: [String], classNames: [String], task: String = "scribbles",
+        id: String = StoreIDs.make(), name: String, channelNames: [String], classNames: [String],
+        task: String = "scribbles",
         settings: TrainingSettings = TrainingSettings(), createdAt: Date = Date()
     ) {
         self.id = id

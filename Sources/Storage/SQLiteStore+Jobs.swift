@@ -26,8 +26,9 @@ extension SQLiteStore: JobQueue {
         try await write { db in
             let running = try JobRecord.filter(Column("state") == JobRecord.State.running.rawValue).fetchCount(db)
             guard running < maxRunning else { return nil }
-            guard var job = try JobRecord.filter(Column("state") == JobRecord.State.queued.rawValue)
-                .order(Column("createdAt"), Column("id")).fetchOne(db)
+            guard
+                var job = try JobRecord.filter(Column("state") == JobRecord.State.queued.rawValue)
+                    .order(Column("createdAt"), Column("id")).fetchOne(db)
             else { return nil }
             job.state = .running
             job.attempts += 1
@@ -71,13 +72,16 @@ extension SQLiteStore: JobQueue {
 
     public func recoverInterrupted(maxAttempts: Int) async throws -> [String] {
         try await write { db in
-            let left = try JobRecord.filter([JobRecord.State.running.rawValue, JobRecord.State.interrupted.rawValue]
-                .contains(Column("state"))).fetchAll(db)
+            let left = try JobRecord.filter(
+                [JobRecord.State.running.rawValue, JobRecord.State.interrupted.rawValue]
+                    .contains(Column("state"))
+            ).fetchAll(db)
             var requeued: [String] = []
             for var job in left {
                 if job.attempts >= maxAttempts {
                     job.state = .failed
-                    job.error = "interrupted \(job.attempts) times (the server stopped while it trained); not resumed again"
+                    job.error =
+                        "interrupted \(job.attempts) times (the server stopped while it trained); not resumed again"
                     job.finishedAt = Date()
                 } else {
                     job.state = .queued

@@ -111,7 +111,9 @@ public final class SQLiteStore: Sendable {
     }
 
     /// The record with `id`, or `StorageError.notFound`.
-    static func fetch<Record: FetchableRecord & TableRecord>(_ type: Record.Type, _ id: String, kind: String, in db: Database) throws -> Record {
+    static func fetch<Record: FetchableRecord & TableRecord>(
+        _ type: Record.Type, _ id: String, kind: String, in db: Database
+    ) throws -> Record {
         guard let record = try Record.fetchOne(db, key: id) else { throw StorageError.notFound(kind: kind, id: id) }
         return record
     }
@@ -152,7 +154,8 @@ extension SQLiteStore: ImageRepository {
     public func images(in projectID: String) async throws -> [ImageRecord] {
         try await read { db in
             _ = try Self.fetch(ProjectRecord.self, projectID, kind: "project", in: db)
-            return try ImageRecord.filter(Column("projectID") == projectID).order(Column("createdAt"), Column("name")).fetchAll(db)
+            return try ImageRecord.filter(Column("projectID") == projectID).order(Column("createdAt"), Column("name"))
+                .fetchAll(db)
         }
     }
 
@@ -194,7 +197,8 @@ extension SQLiteStore: ImageRepository {
 extension SQLiteStore: ModelRepository {
     public func insertNextVersion(_ model: ModelRecord) async throws -> ModelRecord {
         try await write { db in
-            let latest = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model WHERE projectID = ?", arguments: [model.projectID])
+            let latest = try Int.fetchOne(
+                db, sql: "SELECT MAX(version) FROM model WHERE projectID = ?", arguments: [model.projectID])
             var stored = model
             stored.version = (latest ?? 0) + 1
             try stored.insert(db)

@@ -25,11 +25,13 @@ struct DepthSlicedConvolution {
 
     static func applies(to geometry: ConvolutionGeometry) -> Bool {
         guard geometry.requestsWinograd, geometry.source.count == 5, geometry.groups == 1,
-            ConvolutionPrimitives.winogradAvailable else { return false }
+            ConvolutionPrimitives.winogradAvailable
+        else { return false }
         let kernel = geometry.weights.suffix(3)
         let (kernelDepth, padding) = (kernel[kernel.startIndex], geometry.padding)
         // Every tap must reach at least one slice (a thin volume with a deep kernel uses direct convolution).
-        return kernel.dropFirst() == [3, 3] && kernelDepth % 2 == 1 && geometry.source[2] > kernelDepth / 2 && padding == [Int64(kernelDepth / 2), 1, 1]
+        return kernel.dropFirst() == [3, 3] && kernelDepth % 2 == 1 && geometry.source[2] > kernelDepth / 2
+            && padding == [Int64(kernelDepth / 2), 1, 1]
             && geometry.strides.allSatisfy { $0 == 1 } && geometry.dilates.allSatisfy { $0 == 0 }
     }
 
@@ -65,11 +67,15 @@ struct DepthSlicedConvolution {
         for tap in tapOrder {
             let range = outputRange(tap)
             // The centre tap covers every slice of every image in one call; the others stay inside each image.
-            let calls = tap == centre ? [(0, batch * depth)] : (0..<batch).map { ($0 * depth + range.lowerBound, range.count) }
+            let calls =
+                tap == centre ? [(0, batch * depth)] : (0..<batch).map { ($0 * depth + range.lowerBound, range.count) }
             for (first, count) in calls {
                 let primitive = try forwardPrimitive(count: count, centre: tap == centre, training: training)
                 var arguments = [
-                    (Argument.source, slices(of: source, channels: inputChannels, first: first + shift(tap), count: count)),
+                    (
+                        Argument.source,
+                        slices(of: source, channels: inputChannels, first: first + shift(tap), count: count)
+                    ),
                     (Argument.weights, try taps[tap].reordered(to: primitive.memoryDescriptor(dnnl_query_weights_md))),
                     (Argument.destination, slices(of: output, channels: outputChannels, first: first, count: count)),
                 ]
@@ -114,7 +120,8 @@ struct DepthSlicedConvolution {
         let sourceGradient = wantsSource ? Tensor(layout: source.layout) : nil
         for tap in tapOrder {
             let range = outputRange(tap)
-            let calls = tap == centre ? [(0, batch * depth)] : (0..<batch).map { ($0 * depth + range.lowerBound, range.count) }
+            let calls =
+                tap == centre ? [(0, batch * depth)] : (0..<batch).map { ($0 * depth + range.lowerBound, range.count) }
             var tapGradient: Tensor?
             for (first, count) in calls {
                 let gradientSlices = slices(of: outputGradient, channels: outputChannels, first: first, count: count)
@@ -124,8 +131,10 @@ struct DepthSlicedConvolution {
                 tapGradient = try tapGradient.map { try $0.adding(weights) } ?? weights
                 if let bias { biasGradient = bias }
                 if let sourceGradient {
-                    let target = slices(of: sourceGradient, channels: inputChannels, first: first + shift(tap), count: count)
-                    try dataGradient(gradientSlices, weights: taps[tap], count: count, into: target, accumulate: tap != centre)
+                    let target = slices(
+                        of: sourceGradient, channels: inputChannels, first: first + shift(tap), count: count)
+                    try dataGradient(
+                        gradientSlices, weights: taps[tap], count: count, into: target, accumulate: tap != centre)
                 }
             }
             // Every tap fills its own disjoint part of the (O, I, kD, 3, 3) gradient.
@@ -139,7 +148,9 @@ struct DepthSlicedConvolution {
     ) throws -> (weights: Tensor, bias: Tensor?) {
         let primitive = try backwardWeightsPrimitive(count: count, withBias: withBias)
         let weights = Tensor(layout: primitive.memoryDescriptor(dnnl_query_diff_weights_md))
-        var arguments = [(Argument.source, input), (Argument.diffDestination, gradient), (Argument.diffWeights, weights)]
+        var arguments = [
+            (Argument.source, input), (Argument.diffDestination, gradient), (Argument.diffWeights, weights),
+        ]
         let bias = withBias ? Tensor(layout: .plain([outputChannels])) : nil
         if let bias { arguments.append((Argument.diffBias, bias)) }
         try Engine.cpu.execute(primitive, arguments, op: "convolution backward", shapes: geometry.shapes)
@@ -148,7 +159,9 @@ struct DepthSlicedConvolution {
 
     /// The input gradient of one tap into `target` (slices of the source gradient), added to what is there when
     /// `accumulate`.
-    private func dataGradient(_ gradient: Tensor, weights: Tensor, count: Int, into target: Tensor, accumulate: Bool) throws {
+    private func dataGradient(_ gradient: Tensor, weights: Tensor, count: Int, into target: Tensor, accumulate: Bool)
+        throws
+    {
         let primitive = try backwardDataPrimitive(count: count)
         let result = accumulate ? Tensor(layout: target.layout) : target
         try Engine.cpu.execute(
@@ -242,7 +255,10 @@ extension Tensor {
     /// self += other, over storage; both in the same layout.
     func add(_ other: Tensor) {
         precondition(other.layout == layout, "in-place add needs equal layouts")
-        let (target, source) = (UncheckedSendable(storageFloats.baseAddress!), UncheckedSendable(UnsafePointer(other.storageFloats.baseAddress!)))
+        let (target, source) = (
+            UncheckedSendable(storageFloats.baseAddress!),
+            UncheckedSendable(UnsafePointer(other.storageFloats.baseAddress!))
+        )
         StorageKernels.forEachChunk(storageCount) { range in
             for index in range { target.value[index] += source.value[index] }
         }

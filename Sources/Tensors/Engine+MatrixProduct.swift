@@ -11,7 +11,8 @@ extension Engine {
     ) throws {
         guard m > 0, n > 0, k > 0, a.count >= m * k, b.count >= k * n, c.count >= m * n else {
             throw TensorsError.invalidArgument(
-                op: "matrix product", reason: "buffers of \(a.count), \(b.count), \(c.count) do not hold \(m)x\(k) · \(k)x\(n)")
+                op: "matrix product",
+                reason: "buffers of \(a.count), \(b.count), \(c.count) do not hold \(m)x\(k) · \(k)x\(n)")
         }
         let threads = Int32(threadCount)
         if omp_get_max_threads() != threads { omp_set_num_threads(threads) }

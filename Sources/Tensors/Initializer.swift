@@ -43,6 +43,7 @@ extension Tensor {
     public static func parameter(
         shape: [Int], initializer: Initializer, generator: inout RandomGenerator
     ) throws -> Tensor {
-        try Tensor(shape: shape, values: initializer.values(shape: shape, generator: &generator), requiresGradient: true)
+        try Tensor(
+            shape: shape, values: initializer.values(shape: shape, generator: &generator), requiresGradient: true)
     }
 }

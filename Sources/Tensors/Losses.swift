@@ -32,10 +32,12 @@ public func binaryCrossEntropyWithLogits(_ logits: Tensor, _ targets: Tensor, we
         let logitsGradient = LossKernels.tensor(logits.shape) { index in
             let value = x[index]
             // σ(x) without overflow for large |x|.
-            let sigmoid = value >= 0 ? 1 / (1 + Foundation.exp(-value)) : Foundation.exp(value) / (1 + Foundation.exp(value))
+            let sigmoid =
+                value >= 0 ? 1 / (1 + Foundation.exp(-value)) : Foundation.exp(value) / (1 + Foundation.exp(value))
             return factor * weighting.weight(at: index) * (sigmoid - t[index])
         }
-        let targetsGradient = wantsTargets
+        let targetsGradient =
+            wantsTargets
             ? LossKernels.tensor(targets.shape) { -factor * weighting.weight(at: $0) * x[$0] } : nil
         return [logitsGradient, targetsGradient]
     }
@@ -59,7 +61,9 @@ public func crossEntropy(
     var pixelShape = logits.shape
     guard pixelShape.count >= 2 else { throw TensorsError.shapeMismatch(op: op, lhs: logits.shape, rhs: targets.shape) }
     pixelShape[1] = 1
-    guard targets.shape == pixelShape else { throw TensorsError.shapeMismatch(op: op, lhs: logits.shape, rhs: targets.shape) }
+    guard targets.shape == pixelShape else {
+        throw TensorsError.shapeMismatch(op: op, lhs: logits.shape, rhs: targets.shape)
+    }
     if let weights, weights.shape != pixelShape {
         throw TensorsError.shapeMismatch(op: "\(op) weights", lhs: logits.shape, rhs: weights.shape)
     }
@@ -108,7 +112,9 @@ private func crossEntropyClasses(_ targets: [Float], channels: Int, ignoreIndex:
         let index = Int(value.rounded())
         guard Float(index) == value, index == ignoreIndex || (0..<channels).contains(index) else {
             throw TensorsError.invalidArgument(
-                op: op, reason: "target \(value) is neither a class index in 0..<\(channels) nor the ignore index \(ignoreIndex)")
+                op: op,
+                reason:
+                    "target \(value) is neither a class index in 0..<\(channels) nor the ignore index \(ignoreIndex)")
         }
         return index == ignoreIndex ? -1 : index
     }
@@ -166,8 +172,11 @@ public func softDice(
             let value = (2 * Double(b) * denominator - numerator * denominatorTerm) / (denominator * denominator)
             return Float(-seed * value)
         }
-        let probabilitiesGradient = LossKernels.tensor(probabilities.shape) { derivative(p[$0], t[$0], ($0 / pixels) % channels) }
-        let targetsGradient = wantsTargets
+        let probabilitiesGradient = LossKernels.tensor(probabilities.shape) {
+            derivative(p[$0], t[$0], ($0 / pixels) % channels)
+        }
+        let targetsGradient =
+            wantsTargets
             ? LossKernels.tensor(targets.shape) { derivative(t[$0], p[$0], ($0 / pixels) % channels) } : nil
         return [probabilitiesGradient, targetsGradient]
     }
@@ -196,8 +205,11 @@ public func meanSquaredError(_ prediction: Tensor, _ target: Tensor, weights: Te
     return output.recorded(as: op, from: [prediction, target]) { gradient in
         let seed = try LossKernels.seed(gradient)
         let factor = weightSum > 0 ? 2 * seed / Float(weightSum) : 0
-        let predictionGradient = LossKernels.tensor(prediction.shape) { factor * weighting.weight(at: $0) * (p[$0] - t[$0]) }
-        let targetGradient = wantsTarget
+        let predictionGradient = LossKernels.tensor(prediction.shape) {
+            factor * weighting.weight(at: $0) * (p[$0] - t[$0])
+        }
+        let targetGradient =
+            wantsTarget
             ? LossKernels.tensor(target.shape) { factor * weighting.weight(at: $0) * (t[$0] - p[$0]) } : nil
         return [predictionGradient, targetGradient]
     }

@@ -50,7 +50,8 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
     /// Float32 slots from the first element to one past the last: for strided views without inner blocks
     /// (where oneDNN's size counts whole outer strides) the span actually touched, otherwise the size.
     var elementExtent: Int {
-        guard raw.format_kind == dnnl_blocked, raw.format_desc.blocking.inner_nblks == 0, raw.data_type == dnnl_f32 else {
+        guard raw.format_kind == dnnl_blocked, raw.format_desc.blocking.inner_nblks == 0, raw.data_type == dnnl_f32
+        else {
             return (byteCount + MemoryLayout<Float>.size - 1) / MemoryLayout<Float>.size
         }
         let strides = Self.prefix(raw.format_desc.blocking.strides, Int(raw.ndims))
@@ -72,7 +73,8 @@ public struct MemoryDescriptor: @unchecked Sendable, Equatable {
         guard equal, lhs.raw.format_kind == dnnl_blocked else { return equal }
         let rank = Int(lhs.raw.ndims)
         return lhs.raw.offset0 == rhs.raw.offset0
-            && Self.prefix(lhs.raw.format_desc.blocking.strides, rank) == Self.prefix(rhs.raw.format_desc.blocking.strides, rank)
+            && Self.prefix(lhs.raw.format_desc.blocking.strides, rank)
+                == Self.prefix(rhs.raw.format_desc.blocking.strides, rank)
     }
 
     /// A compact string that identifies shape and layout, for primitive cache keys.

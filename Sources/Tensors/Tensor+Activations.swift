@@ -62,12 +62,14 @@ extension Tensor {
             var descriptor = dnnl_eltwise_desc_t()
             try check(
                 dnnl_eltwise_forward_desc_init(
-                    &descriptor, training ? dnnl_forward_training : dnnl_forward_inference, algorithm, &data, alpha, beta),
+                    &descriptor, training ? dnnl_forward_training : dnnl_forward_inference, algorithm, &data, alpha,
+                    beta),
                 op, [shape])
             return try Primitive(&descriptor, op: op, shapes: [shape])
         }
         let output = Tensor(layout: layout)
-        try Engine.cpu.execute(forward, [(Argument.source, self), (Argument.destination, output)], op: op, shapes: [shape])
+        try Engine.cpu.execute(
+            forward, [(Argument.source, self), (Argument.destination, output)], op: op, shapes: [shape])
         // Keep only what backward reads: the output for *_use_dst algorithms, the input otherwise.
         let saved = usesOutput ? nil : self
         return output.recorded(as: op, from: [self]) { [unowned output] gradient in
@@ -76,7 +78,9 @@ extension Tensor {
                 var diff = data.layout.raw
                 var dataLayout = data.layout.raw
                 var descriptor = dnnl_eltwise_desc_t()
-                try check(dnnl_eltwise_backward_desc_init(&descriptor, algorithm, &diff, &dataLayout, alpha, beta), op, [self.shape])
+                try check(
+                    dnnl_eltwise_backward_desc_init(&descriptor, algorithm, &diff, &dataLayout, alpha, beta), op,
+                    [self.shape])
                 return try Primitive(&descriptor, hint: forward, op: op, shapes: [self.shape])
             }
             let result = Tensor(layout: data.layout)

@@ -81,7 +81,9 @@ extension Tensor {
             var source1 = right.layout.raw
             var destination = lhs.layout.raw
             var descriptor = dnnl_binary_desc_t()
-            try check(dnnl_binary_desc_init(&descriptor, algorithm, &source0, &source1, &destination), op, [lhs.shape, rhs.shape])
+            try check(
+                dnnl_binary_desc_init(&descriptor, algorithm, &source0, &source1, &destination), op,
+                [lhs.shape, rhs.shape])
             return try Primitive(&descriptor, op: op, shapes: [lhs.shape, rhs.shape])
         }
         let output = Tensor(layout: lhs.layout)

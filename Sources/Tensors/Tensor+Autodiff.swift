@@ -86,7 +86,8 @@ extension Tensor {
                 for (input, inputGradient) in zip(node.inputs, inputGradients) {
                     guard input.requiresGradient, let inputGradient else { continue }
                     guard inputGradient.shape == input.shape else {
-                        throw TensorsError.shapeMismatch(op: "\(node.op) backward", lhs: input.shape, rhs: inputGradient.shape)
+                        throw TensorsError.shapeMismatch(
+                            op: "\(node.op) backward", lhs: input.shape, rhs: inputGradient.shape)
                     }
                     let key = ObjectIdentifier(input)
                     pending[key] = try pending[key].map { try $0.adding(inputGradient) } ?? inputGradient

@@ -19,7 +19,8 @@ public final class BatchNormState: @unchecked Sendable {
 
     public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) throws {
         guard channels > 0 else {
-            throw TensorsError.invalidArgument(op: "batch normalisation", reason: "channel count \(channels) must be positive")
+            throw TensorsError.invalidArgument(
+                op: "batch normalisation", reason: "channel count \(channels) must be positive")
         }
         self.channels = channels
         self.momentum = momentum
@@ -77,12 +78,14 @@ extension Tensor {
         }
         let count = elementCount / channels
         if training, count < 2 {
-            throw TensorsError.invalidArgument(op: op, reason: "training needs more than one value per channel; input is \(shape)")
+            throw TensorsError.invalidArgument(
+                op: op, reason: "training needs more than one value per channel; input is \(shape)")
         }
         let recording = Tensor.recording(self, scale, shift)
         let source = layout.channelBlocking != nil ? self : try plain()
         let plan = BatchNormPlan(
-            data: source.layout, epsilon: state.epsilon, training: training, recording: recording, activation: activation)
+            data: source.layout, epsilon: state.epsilon, training: training, recording: recording,
+            activation: activation)
         let forward = try plan.forward()
         let output = Tensor(layout: source.layout)
         let (scaleValues, shiftValues) = (try scale.plain(), try shift.plain())

@@ -60,7 +60,8 @@ extension Tensor {
         let source = try subMemory(channels: range) != nil ? self : plain()
         let view = try source.subMemory(channels: range)!
         let outputLayout = try MemoryDescriptor.like(source.layout, shape: outputShape)
-        let output = try Tensor(layout: view, storage: source.storage, offset: source.storageOffset).reordered(to: outputLayout)
+        let output = try Tensor(layout: view, storage: source.storage, offset: source.storageOffset).reordered(
+            to: outputLayout)
         let inputLayout = source.layout
         return output.recorded(as: op, from: [self]) { gradient in
             let result = Tensor(layout: inputLayout, storage: TensorStorage(zeroedByteCount: inputLayout.byteCount))
@@ -93,10 +94,12 @@ extension Tensor {
             var source = layout.raw
             var destination = target.layout.raw
             try check(
-                dnnl_reorder_primitive_desc_create(&descriptor, &source, Engine.cpu.engine, &destination, Engine.cpu.engine, attributes),
+                dnnl_reorder_primitive_desc_create(
+                    &descriptor, &source, Engine.cpu.engine, &destination, Engine.cpu.engine, attributes),
                 "reorder", [shape])
             return try Primitive(descriptor: descriptor!, op: "reorder", shapes: [shape])
         }
-        try Engine.cpu.execute(primitive, [(Argument.source, self), (Argument.destination, target)], op: "reorder", shapes: [shape])
+        try Engine.cpu.execute(
+            primitive, [(Argument.source, self), (Argument.destination, target)], op: "reorder", shapes: [shape])
     }
 }

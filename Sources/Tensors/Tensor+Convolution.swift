@@ -68,7 +68,8 @@ struct ConvolutionGeometry: Hashable {
     init(source: [Int], weights: [Int], hasBias: Bool, options: ConvolutionOptions, op: String) throws {
         let spatialCount = source.count - 2
         guard spatialCount == 2 || spatialCount == 3 else {
-            throw TensorsError.invalidArgument(op: op, reason: "input \(source) must be (N, C, H, W) or (N, C, D, H, W)")
+            throw TensorsError.invalidArgument(
+                op: op, reason: "input \(source) must be (N, C, H, W) or (N, C, D, H, W)")
         }
         guard weights.count == source.count else {
             throw TensorsError.shapeMismatch(op: op, lhs: source, rhs: weights)
@@ -90,7 +91,9 @@ struct ConvolutionGeometry: Hashable {
             let extent = (source[axis + 2] + 2 * padding[axis] - span) / stride[axis] + 1
             guard source[axis + 2] + 2 * padding[axis] >= span, extent >= 1 else {
                 throw TensorsError.invalidArgument(
-                    op: op, reason: "kernel \(weights) with dilation \(dilation) does not fit input \(source) padded by \(padding)")
+                    op: op,
+                    reason:
+                        "kernel \(weights) with dilation \(dilation) does not fit input \(source) padded by \(padding)")
             }
             destination.append(extent)
         }
@@ -102,7 +105,8 @@ struct ConvolutionGeometry: Hashable {
         self.padding = padding.map(Int64.init)
         self.groups = groups
         self.hasBias = hasBias
-        let winogradShape = spatialCount == 2 && weights.suffix(2) == [3, 3] && stride == [1, 1] && dilation == [1, 1]
+        let winogradShape =
+            spatialCount == 2 && weights.suffix(2) == [3, 3] && stride == [1, 1] && dilation == [1, 1]
         let useWinograd = options.algorithm == .winograd && winogradShape && groups == 1
         self.algorithm = useWinograd ? dnnl_convolution_winograd : dnnl_convolution_direct
         self.requestsWinograd = options.algorithm == .winograd
@@ -119,7 +123,9 @@ struct ConvolutionGeometry: Hashable {
     }
 
     var shapes: [[Int]] { [source, weights, destination] }
-    var key: String { "\(source)|\(weights)|\(strides)|\(dilates)|\(padding)|\(groups)|\(hasBias)|\(algorithm.rawValue)" }
+    var key: String {
+        "\(source)|\(weights)|\(strides)|\(dilates)|\(padding)|\(groups)|\(hasBias)|\(algorithm.rawValue)"
+    }
 }
 
 extension Tensor {
@@ -136,7 +142,8 @@ extension Tensor {
         activation: FusedActivation = .none, dropout: Dropout? = nil
     ) throws -> Tensor {
         let op = "convolution"
-        let geometry = try ConvolutionGeometry(source: shape, weights: weight.shape, hasBias: bias != nil, options: options, op: op)
+        let geometry = try ConvolutionGeometry(
+            source: shape, weights: weight.shape, hasBias: bias != nil, options: options, op: op)
         if let bias, bias.shape != [weight.shape[0]] {
             throw TensorsError.shapeMismatch(op: "\(op) bias", lhs: bias.shape, rhs: [weight.shape[0]])
         }
@@ -147,7 +154,8 @@ extension Tensor {
         }
         let forward = try ConvolutionPrimitives.forward(geometry, activation: activation, training: training)
         let source = try reordered(to: forward.memoryDescriptor(dnnl_query_src_md))
-        let weights = try ConvolutionPrimitives.weights(weight, geometry: geometry, layout: forward.memoryDescriptor(dnnl_query_weights_md))
+        let weights = try ConvolutionPrimitives.weights(
+            weight, geometry: geometry, layout: forward.memoryDescriptor(dnnl_query_weights_md))
         let output = Tensor(layout: forward.memoryDescriptor(dnnl_query_dst_md))
         var arguments = [(Argument.source, source), (Argument.weights, weights), (Argument.destination, output)]
         if let bias { arguments.append((Argument.bias, try bias.reordered(to: .plain(bias.shape)))) }
@@ -158,7 +166,8 @@ extension Tensor {
         // `unowned`: the node lives in `output.producer`, so `output` outlives every call of this closure.
         return output.recorded(as: op, from: inputs) { [unowned output] gradient in
             try ConvolutionPrimitives.backward(
-                gradient: gradient, output: output, activation: activation, dropout: dropout, source: source, weight: weight,
+                gradient: gradient, output: output, activation: activation, dropout: dropout, source: source,
+                weight: weight,
                 forward: forward, geometry: geometry, wantsSource: wantsSource)
         }
     }
@@ -178,11 +187,14 @@ enum ConvolutionPrimitives {
         return (try? forward(geometry, algorithm: dnnl_convolution_winograd, activation: .none, training: true)) != nil
     }()
 
-    static func forward(_ geometry: ConvolutionGeometry, activation: FusedActivation, training: Bool) throws -> Primitive {
+    static func forward(_ geometry: ConvolutionGeometry, activation: FusedActivation, training: Bool) throws
+        -> Primitive
+    {
         let key = "conv.fwd|\(geometry.key)|\(activation)|\(training)"
         return try Engine.cpu.primitive(key) {
             if geometry.algorithm == dnnl_convolution_winograd,
-                let winograd = try? forward(geometry, algorithm: dnnl_convolution_winograd, activation: activation, training: training)
+                let winograd = try? forward(
+                    geometry, algorithm: dnnl_convolution_winograd, activation: activation, training: training)
             {
                 return winograd
             }
@@ -236,7 +248,8 @@ enum ConvolutionPrimitives {
     }
 
     static func backward(
-        gradient: Tensor, output: Tensor, activation: FusedActivation, dropout: Dropout?, source: Tensor, weight: Tensor,
+        gradient: Tensor, output: Tensor, activation: FusedActivation, dropout: Dropout?, source: Tensor,
+        weight: Tensor,
         forward: Primitive, geometry: ConvolutionGeometry, wantsSource: Bool
     ) throws -> [Tensor?] {
         let op = "convolution backward"
@@ -246,7 +259,10 @@ enum ConvolutionPrimitives {
         let weightGradient = Tensor(layout: weightsPrimitive.memoryDescriptor(dnnl_query_diff_weights_md))
         var arguments = [
             (Argument.source, try source.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_src_md))),
-            (Argument.diffDestination, try outputGradient.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))),
+            (
+                Argument.diffDestination,
+                try outputGradient.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))
+            ),
             (Argument.diffWeights, weightGradient),
         ]
         var biasGradient: Tensor?
@@ -267,7 +283,10 @@ enum ConvolutionPrimitives {
                 dataPrimitive,
                 [
                     (Argument.weights, weights),
-                    (Argument.diffDestination, try outputGradient.reordered(to: dataPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))),
+                    (
+                        Argument.diffDestination,
+                        try outputGradient.reordered(to: dataPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))
+                    ),
                     (Argument.diffSource, result),
                 ], op: op, shapes: geometry.shapes)
             sourceGradient = result

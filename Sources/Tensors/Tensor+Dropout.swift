@@ -1,4 +1,5 @@
 import Basics
+
 /// One dropout mask: each element is kept with probability 1 − `probability` and scaled by 1 / (1 − p),
 /// otherwise zeroed.
 ///
@@ -64,7 +65,8 @@ public struct Dropout: Sendable, Hashable {
         let from = UncheckedSendable(UnsafeRawPointer(source.baseAddress!))
         let to = UncheckedSendable(UnsafeMutableRawPointer(destination.baseAddress!))
         let vectors = (source.count + 15) / 16
-        StorageKernels.forEachChunk(vectors, minimumChunk: StorageKernels.parallelThreshold / 16, threads: threads) { range in
+        StorageKernels.forEachChunk(vectors, minimumChunk: StorageKernels.parallelThreshold / 16, threads: threads) {
+            range in
             for vector in range {
                 let start = vector * 16
                 let indices = SIMD16(repeating: UInt32(truncatingIfNeeded: start)) &+ Dropout.laneOffsets
@@ -72,7 +74,8 @@ public struct Dropout: Sendable, Hashable {
                 let byteOffset = start * MemoryLayout<Float>.stride
                 if start + 16 <= source.count {
                     let values = from.value.loadUnaligned(fromByteOffset: byteOffset, as: SIMD16<Float>.self) * scale
-                    to.value.storeBytes(of: values.replacing(with: 0, where: dropped), toByteOffset: byteOffset, as: SIMD16<Float>.self)
+                    to.value.storeBytes(
+                        of: values.replacing(with: 0, where: dropped), toByteOffset: byteOffset, as: SIMD16<Float>.self)
                 } else {
                     for lane in 0..<(source.count - start) {
                         let value = from.value.load(fromByteOffset: byteOffset + lane * 4, as: Float.self)

@@ -19,7 +19,8 @@ extension Tensor {
             throw TensorsError.invalidArgument(op: op, reason: "input \(shape) must be (N, C, H, W) or (N, C, D, H, W)")
         }
         guard groups >= 1, shape[1] % groups == 0 else {
-            throw TensorsError.invalidArgument(op: op, reason: "\(groups) groups do not divide the \(shape[1]) channels of \(shape)")
+            throw TensorsError.invalidArgument(
+                op: op, reason: "\(groups) groups do not divide the \(shape[1]) channels of \(shape)")
         }
         for parameter in [scale, shift] where parameter.shape != [shape[1]] {
             throw TensorsError.shapeMismatch(op: "\(op) scale/shift", lhs: shape, rhs: parameter.shape)
@@ -43,7 +44,8 @@ extension Tensor {
     /// normalised over its pixels), then y = scale_c·x̂ + shift_c. Shapes and errors as `groupNormalized`.
     public func instanceNormalized(scale: Tensor, shift: Tensor, epsilon: Float = 1e-5) throws -> Tensor {
         guard shape.count >= 2 else {
-            throw TensorsError.invalidArgument(op: "instance normalisation", reason: "input \(shape) has no channel axis")
+            throw TensorsError.invalidArgument(
+                op: "instance normalisation", reason: "input \(shape) has no channel axis")
         }
         return try groupNormalized(groups: shape[1], scale: scale, shift: shift, epsilon: epsilon)
     }
@@ -127,7 +129,9 @@ struct GroupNormKernel {
                     for offset in blocks.spatialOffsets {
                         let position = unit.base + offset
                         for lane in 0..<unit.lanes {
-                            let (x, y) = term(a.value[position + lane], b.value[position + lane], unit.firstChannel + lane, unit.sample)
+                            let (x, y) = term(
+                                a.value[position + lane], b.value[position + lane], unit.firstChannel + lane,
+                                unit.sample)
                             lanes[lane].0 += x
                             lanes[lane].1 += y
                         }
@@ -140,7 +144,8 @@ struct GroupNormKernel {
     }
 
     /// Writes `value(input, other, channel, sample)` for every element into `output` (same layout).
-    private func map(_ input: Tensor, _ other: Tensor?, into output: Tensor, _ value: (Float, Float, Int, Int) -> Float) {
+    private func map(_ input: Tensor, _ other: Tensor?, into output: Tensor, _ value: (Float, Float, Int, Int) -> Float)
+    {
         let a = UncheckedSendable(input.storageFloats.baseAddress!)
         let b = UncheckedSendable((other ?? input).storageFloats.baseAddress!)
         let y = UncheckedSendable(output.storageFloats.baseAddress!)
@@ -174,10 +179,11 @@ struct GroupNormKernel {
     func forward(_ source: Tensor, gamma: [Float], beta: [Float], into output: Tensor) -> Statistics {
         let size = groupSize
         let means = groupTotals(channelSums(source) { x, _, _, _ in (Double(x), 0) }).map { $0.0 / size }
-        let squares = groupTotals(channelSums(source) { x, _, c, n in
-            let centred = Double(x) - means[n * groups + group(of: c)]
-            return (centred * centred, 0)
-        })
+        let squares = groupTotals(
+            channelSums(source) { x, _, c, n in
+                let centred = Double(x) - means[n * groups + group(of: c)]
+                return (centred * centred, 0)
+            })
         let inverses = squares.map { 1 / ($0.0 / size + epsilon).squareRoot() }
         // y = x·a + b per (sample, channel), a = γ/σ, b = β − γ·μ/σ.
         var factors = [(Float, Float)](repeating: (0, 0), count: batch * channels)

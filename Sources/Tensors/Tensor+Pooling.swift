@@ -75,7 +75,9 @@ extension Tensor {
                 return try Primitive(&descriptor, hint: forward, op: op, shapes: shapes)
             }
             let result = Tensor(layout: sourceLayout)
-            var arguments = [(Argument.diffDestination, try gradient.reordered(to: output.layout)), (Argument.diffSource, result)]
+            var arguments = [
+                (Argument.diffDestination, try gradient.reordered(to: output.layout)), (Argument.diffSource, result),
+            ]
             if let workspace { arguments.append((Argument.workspace, workspace)) }
             try Engine.cpu.execute(backward, arguments, op: op, shapes: shapes)
             return [result]

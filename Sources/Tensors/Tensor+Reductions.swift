@@ -57,11 +57,14 @@ extension Tensor {
             var source = layout.raw
             var destination = MemoryDescriptor.plain(target).raw
             var descriptor = dnnl_reduction_desc_t()
-            try check(dnnl_reduction_desc_init(&descriptor, dnnl_reduction_sum, &source, &destination, 0, 0), "sum", [shape, target])
+            try check(
+                dnnl_reduction_desc_init(&descriptor, dnnl_reduction_sum, &source, &destination, 0, 0), "sum",
+                [shape, target])
             return try Primitive(&descriptor, op: "sum", shapes: [shape, target])
         }
         let output = Tensor(layout: .plain(target))
-        try Engine.cpu.execute(primitive, [(Argument.source, self), (Argument.destination, output)], op: "sum", shapes: [shape, target])
+        try Engine.cpu.execute(
+            primitive, [(Argument.source, self), (Argument.destination, output)], op: "sum", shapes: [shape, target])
         return output
     }
 

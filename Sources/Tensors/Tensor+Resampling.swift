@@ -39,7 +39,9 @@ extension MemoryDescriptor {
     /// A descriptor for `shape` (same rank) laid out like `layout`: channel blocks of 4, 8 or 16 (nChw16c...),
     /// channels last (nhwc, ndhwc), or plain.
     static func like(_ layout: MemoryDescriptor, shape: [Int]) throws -> MemoryDescriptor {
-        guard let (strides, block) = layout.channelBlocking, shape.count == layout.shape.count else { return .plain(shape) }
+        guard let (strides, block) = layout.channelBlocking, shape.count == layout.shape.count else {
+            return .plain(shape)
+        }
         let rank = shape.count
         let tag: dnnl_format_tag_t
         switch (block, rank) {
@@ -53,7 +55,8 @@ extension MemoryDescriptor {
         case (4, 4): tag = dnnl_nChw4c
         case (4, 5): tag = dnnl_nCdhw4c
         default:
-            throw TensorsError.invalidArgument(op: "layout", reason: "no channel-blocked format for block \(block), rank \(rank)")
+            throw TensorsError.invalidArgument(
+                op: "layout", reason: "no channel-blocked format for block \(block), rank \(rank)")
         }
         return .make(shape, tag: tag)
     }
@@ -231,7 +234,8 @@ struct ResamplingPlan {
             for outer in range {
                 let (n, group) = (outer / input.groups, outer % input.groups)
                 let inputBase = to.value + n * input.batch + group * input.group
-                let outputBase = from.value + n * output.batch + output.offset(ofChannel: channelOffset + group * input.lanes)
+                let outputBase =
+                    from.value + n * output.batch + output.offset(ofChannel: channelOffset + group * input.lanes)
                 for z in 0..<outputDepth {
                     for y in 0..<outputHeight {
                         let rows = SourceRows(z: z, y: y, axes: axes, input: input)
@@ -253,7 +257,8 @@ struct ResamplingPlan {
                                 lane += 8
                             }
                             while lane < input.lanes {
-                                ResamplingPlan.scatter(Float.self, source + lane, rows, inputBase + lane, lower, upper, wx)
+                                ResamplingPlan.scatter(
+                                    Float.self, source + lane, rows, inputBase + lane, lower, upper, wx)
                                 lane += 1
                             }
                         }

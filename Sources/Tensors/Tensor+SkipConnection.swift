@@ -29,11 +29,13 @@ extension Tensor {
         }
         try skip.copy(into: Tensor(layout: skipView, storage: output.storage, offset: output.storageOffset))
         let source = try features.reordered(to: featureLayout)
-        let plan = ResamplingPlan(input: features.shape, output: [features.shape[0], featureChannels] + size, mode: mode)
+        let plan = ResamplingPlan(
+            input: features.shape, output: [features.shape[0], featureChannels] + size, mode: mode)
         plan.forward(from: source, to: output, channelOffset: skipChannels)
         return output.recorded(as: op, from: [skip, features]) { gradient in
             let outputGradient = try gradient.reordered(to: outputLayout)
-            let featureGradient = Tensor(layout: featureLayout, storage: TensorStorage(zeroedByteCount: featureLayout.byteCount))
+            let featureGradient = Tensor(
+                layout: featureLayout, storage: TensorStorage(zeroedByteCount: featureLayout.byteCount))
             plan.backward(from: outputGradient, to: featureGradient, channelOffset: skipChannels)
             return [try outputGradient.slicingChannels(0..<skipChannels), featureGradient]
         }

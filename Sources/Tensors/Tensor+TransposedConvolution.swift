@@ -17,10 +17,13 @@ struct TransposedConvolutionGeometry: Hashable {
     let groups: Int
     let hasBias: Bool
 
-    init(source: [Int], weights: [Int], hasBias: Bool, options: ConvolutionOptions, outputPadding: [Int], op: String) throws {
+    init(source: [Int], weights: [Int], hasBias: Bool, options: ConvolutionOptions, outputPadding: [Int], op: String)
+        throws
+    {
         let spatialCount = source.count - 2
         guard spatialCount == 2 || spatialCount == 3 else {
-            throw TensorsError.invalidArgument(op: op, reason: "input \(source) must be (N, C, H, W) or (N, C, D, H, W)")
+            throw TensorsError.invalidArgument(
+                op: op, reason: "input \(source) must be (N, C, H, W) or (N, C, D, H, W)")
         }
         let groups = options.groups
         guard weights.count == source.count, groups >= 1, weights[0] == source[1], source[1] % groups == 0 else {
@@ -77,7 +80,8 @@ struct TransposedConvolutionGeometry: Hashable {
         permutation.swapAt(swappedAxes.0, swappedAxes.1)
         var source = layout.raw
         var result = dnnl_memory_desc_t()
-        try check(dnnl_memory_desc_permute_axes(&result, &source, permutation), "transposed convolution weights", [weights])
+        try check(
+            dnnl_memory_desc_permute_axes(&result, &source, permutation), "transposed convolution weights", [weights])
         return MemoryDescriptor(raw: result)
     }
 
@@ -103,7 +107,8 @@ extension Tensor {
     ) throws -> Tensor {
         let op = "transposed convolution"
         let geometry = try TransposedConvolutionGeometry(
-            source: shape, weights: weight.shape, hasBias: bias != nil, options: options, outputPadding: outputPadding, op: op)
+            source: shape, weights: weight.shape, hasBias: bias != nil, options: options, outputPadding: outputPadding,
+            op: op)
         if let bias, bias.shape != [geometry.outputChannels] {
             throw TensorsError.shapeMismatch(op: "\(op) bias", lhs: bias.shape, rhs: [geometry.outputChannels])
         }
@@ -112,7 +117,8 @@ extension Tensor {
         let source = try reordered(to: forward.memoryDescriptor(dnnl_query_src_md))
         let weightsLayout = forward.memoryDescriptor(dnnl_query_weights_md)
         if geometry.groups == 1, weight.producer == nil { try weight.adoptLayout(geometry.permuted(weightsLayout)) }
-        let weights = try TransposedConvolutionPrimitives.engineWeights(weight, geometry: geometry, layout: weightsLayout)
+        let weights = try TransposedConvolutionPrimitives.engineWeights(
+            weight, geometry: geometry, layout: weightsLayout)
         let output = Tensor(layout: forward.memoryDescriptor(dnnl_query_dst_md))
         var arguments = [(Argument.source, source), (Argument.weights, weights), (Argument.destination, output)]
         if let bias { arguments.append((Argument.bias, try bias.plain())) }
@@ -151,9 +157,12 @@ enum TransposedConvolutionPrimitives {
     }
 
     /// The user's weights (I, O/G, k...) in oneDNN's shape and the given layout.
-    static func engineWeights(_ weight: Tensor, geometry: TransposedConvolutionGeometry, layout: MemoryDescriptor) throws -> Tensor {
+    static func engineWeights(_ weight: Tensor, geometry: TransposedConvolutionGeometry, layout: MemoryDescriptor)
+        throws -> Tensor
+    {
         let view = geometry.groups == 1 ? weight : try weight.plain().view(as: geometry.userView)
-        let transposed = Tensor(layout: try geometry.permuted(view.layout), storage: view.storage, offset: view.storageOffset)
+        let transposed = Tensor(
+            layout: try geometry.permuted(view.layout), storage: view.storage, offset: view.storageOffset)
         return try transposed.reordered(to: layout)
     }
 
@@ -165,25 +174,34 @@ enum TransposedConvolutionPrimitives {
         let engineGradient = Tensor(layout: weightsPrimitive.memoryDescriptor(dnnl_query_diff_weights_md))
         var arguments = [
             (Argument.source, try source.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_src_md))),
-            (Argument.diffDestination, try gradient.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))),
+            (
+                Argument.diffDestination,
+                try gradient.reordered(to: weightsPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))
+            ),
             (Argument.diffWeights, engineGradient),
         ]
         let biasGradient = geometry.hasBias ? Tensor(layout: .plain([geometry.outputChannels])) : nil
         if let biasGradient { arguments.append((Argument.diffBias, biasGradient)) }
         try Engine.cpu.execute(weightsPrimitive, arguments, op: op, shapes: geometry.shapes)
-        let userGradient = Tensor(layout: try geometry.permuted(engineGradient.layout), storage: engineGradient.storage, offset: engineGradient.storageOffset)
+        let userGradient = Tensor(
+            layout: try geometry.permuted(engineGradient.layout), storage: engineGradient.storage,
+            offset: engineGradient.storageOffset)
         let weightGradient = geometry.groups == 1 ? userGradient : try userGradient.plain().view(as: geometry.weights)
 
         var sourceGradient: Tensor?
         if wantsSource {
             let dataPrimitive = try backwardData(geometry, forward: forward)
-            let weights = try engineWeights(weight, geometry: geometry, layout: dataPrimitive.memoryDescriptor(dnnl_query_weights_md))
+            let weights = try engineWeights(
+                weight, geometry: geometry, layout: dataPrimitive.memoryDescriptor(dnnl_query_weights_md))
             let result = Tensor(layout: dataPrimitive.memoryDescriptor(dnnl_query_diff_src_md))
             try Engine.cpu.execute(
                 dataPrimitive,
                 [
                     (Argument.weights, weights),
-                    (Argument.diffDestination, try gradient.reordered(to: dataPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))),
+                    (
+                        Argument.diffDestination,
+                        try gradient.reordered(to: dataPrimitive.memoryDescriptor(dnnl_query_diff_dst_md))
+                    ),
                     (Argument.diffSource, result),
                 ], op: op, shapes: geometry.shapes)
             sourceGradient = result

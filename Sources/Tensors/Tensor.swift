@@ -27,7 +27,8 @@ public final class Tensor: @unchecked Sendable {
     /// Wraps storage laid out as `layout`, starting `offset` Float32 elements in.
     init(layout: MemoryDescriptor, storage: TensorStorage, offset: Int = 0, requiresGradient: Bool = false) {
         precondition(
-            offset == 0 ? layout.byteCount <= storage.byteCount : (offset + layout.elementExtent) * 4 <= storage.byteCount,
+            offset == 0
+                ? layout.byteCount <= storage.byteCount : (offset + layout.elementExtent) * 4 <= storage.byteCount,
             "view outside its storage")
         self.shape = layout.shape
         self.layout = layout

@@ -26,7 +26,9 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
 
 extension TrainingError {
     /// `.invalidSetting` for `setting` at `value`: it must be `allowed` (see `InvalidSetting`).
-    static func invalid(_ setting: TrainingSetting, _ value: Any, _ allowed: String, context: String? = nil) -> TrainingError {
+    static func invalid(_ setting: TrainingSetting, _ value: Any, _ allowed: String, context: String? = nil)
+        -> TrainingError
+    {
         .invalidSetting(InvalidSetting(setting, value: "\(value)", allowed: allowed, context: context))
     }
 

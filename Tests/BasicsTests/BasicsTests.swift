@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct AtomicWriteTests {
     let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-basics-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cellscribe-basics-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }()

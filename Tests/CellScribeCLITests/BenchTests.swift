@@ -26,7 +26,9 @@ struct BenchTests {
     @Test func unknownWorkloadsAndBadCountsAreRejected() {
         #expect(throws: (any Error).self) { try CellScribe.parseAsRoot(["bench", "engine", "--only", "resnet"]) }
         #expect(throws: (any Error).self) { try CellScribe.parseAsRoot(["bench", "engine", "--runs", "0"]) }
-        #expect(throws: (any Error).self) { try CellScribe.parseAsRoot(["bench", "engine", "--threads", "0", "--only", "unet3d"]) }
+        #expect(throws: (any Error).self) {
+            try CellScribe.parseAsRoot(["bench", "engine", "--threads", "0", "--only", "unet3d"])
+        }
     }
 
     @Test func threadsComeFromTheOptionThenTheEnvironmentThenTheMachine() throws {

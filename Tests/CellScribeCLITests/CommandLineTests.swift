@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TestSupport
 import Testing
+
 @testable import CellScribeCLI
 
 /// Parsing, help and output of the `cellscribe` command line.
@@ -11,14 +12,18 @@ struct CommandLineTests {
     /// them with `cellscribe --help > Tests/Fixtures/cli/help.txt` (and `cellscribe info --help > ...`,
     /// `cellscribe bench engine --help > ...`, `cellscribe train --help > ...`, `cellscribe predict --help > ...`,
     /// `cellscribe scribbles --help > ...`, `cellscribe serve --help > ...`).
-    @Test("help matches the committed snapshots", arguments: [
-        "help.txt", "info-help.txt", "bench-engine-help.txt", "train-help.txt", "predict-help.txt", "scribbles-help.txt",
-        "serve-help.txt",
-    ])
+    @Test(
+        "help matches the committed snapshots",
+        arguments: [
+            "help.txt", "info-help.txt", "bench-engine-help.txt", "train-help.txt", "predict-help.txt",
+            "scribbles-help.txt",
+            "serve-help.txt",
+        ])
     func helpSnapshots(file: String) throws {
         let expected = try String(contentsOf: Fixtures.url("cli/\(file)"), encoding: .utf8)
         let commands: [String: any ParsableCommand.Type] = [
-            "help.txt": CellScribe.self, "info-help.txt": InfoCommand.self, "bench-engine-help.txt": EngineBenchCommand.self,
+            "help.txt": CellScribe.self, "info-help.txt": InfoCommand.self,
+            "bench-engine-help.txt": EngineBenchCommand.self,
             "train-help.txt": TrainCommand.self, "predict-help.txt": PredictCommand.self,
             "scribbles-help.txt": ScribblesCommand.self, "serve-help.txt": ServeCommand.self,
         ]
@@ -37,9 +42,11 @@ struct CommandLineTests {
         }
     }
 
-    @Test("info needs at least one file, and rejects unknown options", arguments: [
-        ["info"], ["info", "--frobnicate", "a.tif"], ["info", "--max-image-mb", "lots", "a.tif"],
-    ])
+    @Test(
+        "info needs at least one file, and rejects unknown options",
+        arguments: [
+            ["info"], ["info", "--frobnicate", "a.tif"], ["info", "--max-image-mb", "lots", "a.tif"],
+        ])
     func badArguments(arguments: [String]) {
         #expect(throws: (any Error).self) { try CellScribe.parseAsRoot(arguments) }
     }

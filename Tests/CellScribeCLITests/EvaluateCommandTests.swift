@@ -1,8 +1,8 @@
 import ArgumentParser
+import Evaluation
 import Foundation
 import ImageFormats
 import Imaging
-import Evaluation
 import TestSupport
 import Testing
 

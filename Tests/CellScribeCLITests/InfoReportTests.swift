@@ -2,6 +2,7 @@ import Foundation
 import ImageFormats
 import TestSupport
 import Testing
+
 @testable import CellScribeCLI
 
 /// `cellscribe info` on real files: the facts each report must state.

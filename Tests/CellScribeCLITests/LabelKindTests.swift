@@ -2,6 +2,7 @@ import Foundation
 import ImageFormats
 import Imaging
 import Testing
+
 @testable import CellScribeCLI
 
 /// Telling label images, binary masks and intensity images apart from content alone.

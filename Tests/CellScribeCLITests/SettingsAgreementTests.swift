@@ -17,7 +17,9 @@ struct SettingsAgreementTests {
 
     @Test("train without options trains with the trainer's defaults")
     func commandLineDefaults() throws {
-        let command = try TrainCommand.parse(["--images", "i", "--labels", "l", "--task", "instances", "--out", "m", "--epochs", "1"])
+        let command = try TrainCommand.parse([
+            "--images", "i", "--labels", "l", "--task", "instances", "--out", "m", "--epochs", "1",
+        ])
         var expected = TrainingOptions()
         expected.epochs = 1
         let encoder = JSONEncoder()
@@ -38,8 +40,12 @@ struct SettingsAgreementTests {
         func expected<V: BinaryInteger>(_ limit: SettingLimit<V>) -> [Double?] {
             [Double(limit.minimum), Double(limit.maximum), limit.multiple.map(Double.init)]
         }
-        #expect(limits("timeBudgetSeconds") == [TrainingLimits.timeBudgetSeconds.minimum, TrainingLimits.timeBudgetSeconds.maximum, nil])
-        #expect(limits("learningRate") == [TrainingLimits.learningRate.minimum, TrainingLimits.learningRate.maximum, nil])
+        #expect(
+            limits("timeBudgetSeconds") == [
+                TrainingLimits.timeBudgetSeconds.minimum, TrainingLimits.timeBudgetSeconds.maximum, nil,
+            ])
+        #expect(
+            limits("learningRate") == [TrainingLimits.learningRate.minimum, TrainingLimits.learningRate.maximum, nil])
         #expect(limits("epochs") == expected(TrainingLimits.epochs))
         #expect(limits("patchSize") == expected(TrainingLimits.patchExtent))
         #expect(limits("batchSize") == expected(TrainingLimits.batchSize))
@@ -58,12 +64,17 @@ struct SettingsAgreementTests {
         try settings.filled(from: TrainingSettings()).trainingOptions(dimensions: 2).validate()
     }
 
-    @Test("out-of-range settings are refused with the flag's name", arguments: [
-        (["--batch-size", "65"], "--batch-size must be 1 to 64, not 65"),
-        (["--patch", "100x100"], "--patch must be extents that are each a multiple of 8 from 16 to 512, not [100, 100]"),
-        (["--learning-rate", "2"], "--learning-rate must be from 1e-08 to 1, not 2.0"),
-        (["--ensemble", "11"], "--ensemble must be 1 to 10, not 11"),
-    ])
+    @Test(
+        "out-of-range settings are refused with the flag's name",
+        arguments: [
+            (["--batch-size", "65"], "--batch-size must be 1 to 64, not 65"),
+            (
+                ["--patch", "100x100"],
+                "--patch must be extents that are each a multiple of 8 from 16 to 512, not [100, 100]"
+            ),
+            (["--learning-rate", "2"], "--learning-rate must be from 1e-08 to 1, not 2.0"),
+            (["--ensemble", "11"], "--ensemble must be 1 to 10, not 11"),
+        ])
     func flagsInErrors(arguments: [String], message: String) throws {
         let command = try TrainCommand.parse(
             ["--images", "i", "--labels", "l", "--task", "instances", "--out", "m", "--epochs", "1"] + arguments)

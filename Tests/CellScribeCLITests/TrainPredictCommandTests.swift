@@ -11,7 +11,8 @@ import Testing
 struct TrainPredictCommandTests {
     @Test("a tiny training writes a model that predict applies and evaluate scores")
     func trainPredictEvaluate() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-cli-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cellscribe-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("model.safetensors").path
@@ -22,7 +23,8 @@ struct TrainPredictCommandTests {
         ])
         try train.run()
         #expect(FileManager.default.fileExists(atPath: model))
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.checkpoint.safetensors").path))
+        #expect(
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.checkpoint.safetensors").path))
         #expect(try SegmentationModel(contentsOf: URL(fileURLWithPath: model)).info.task == .instances)
 
         let out = folder.appendingPathComponent("pred")
@@ -34,25 +36,35 @@ struct TrainPredictCommandTests {
         let probabilities = try ImageFormats.readImage(out.appendingPathComponent("9586e48a_prob.tif"))
         #expect(probabilities.shape == [3, 256, 256])
 
-        let evaluate = try EvaluateCommand.parse(["--pred", out.path, "--truth", Fixtures.url("dsb/heldout/labels").path])
+        let evaluate = try EvaluateCommand.parse([
+            "--pred", out.path, "--truth", Fixtures.url("dsb/heldout/labels").path,
+        ])
         let (dataset, _, warnings) = try evaluate.evaluate()
         #expect(warnings.isEmpty)
         #expect(dataset.images.count == 1 && dataset.trueCount == 99)
     }
 
-    @Test("train rejects missing inputs and stop conditions before reading anything", arguments: [
-        ["--task", "binary", "--out", "m.safetensors", "--epochs", "1"],
-        ["--images", "i", "--labels", "l", "--task", "binary", "--out", "m.safetensors"],
-        ["--images", "i", "--labels", "l", "--task", "blobs", "--out", "m.safetensors", "--epochs", "1"],
-        ["--images", "i", "--labels", "l", "--task", "binary", "--out", "m.safetensors", "--epochs", "1", "--patch", "12"],
-    ])
+    @Test(
+        "train rejects missing inputs and stop conditions before reading anything",
+        arguments: [
+            ["--task", "binary", "--out", "m.safetensors", "--epochs", "1"],
+            ["--images", "i", "--labels", "l", "--task", "binary", "--out", "m.safetensors"],
+            ["--images", "i", "--labels", "l", "--task", "blobs", "--out", "m.safetensors", "--epochs", "1"],
+            [
+                "--images", "i", "--labels", "l", "--task", "binary", "--out", "m.safetensors", "--epochs", "1",
+                "--patch", "12",
+            ],
+        ])
     func badArguments(arguments: [String]) {
         #expect(throws: (any Error).self) { try TrainCommand.parse(arguments) }
     }
 
     @Test("predict names the model file it cannot read")
     func predictWithAMissingModel() throws {
-        let command = try PredictCommand.parse(["--model", "/nonexistent/m.safetensors", "--images", Fixtures.url("dsb/heldout/images").path, "--out", "/tmp/x"])
+        let command = try PredictCommand.parse([
+            "--model", "/nonexistent/m.safetensors", "--images", Fixtures.url("dsb/heldout/images").path, "--out",
+            "/tmp/x",
+        ])
         #expect { try command.run() } throws: { "\($0)".contains("/nonexistent/m.safetensors") }
     }
 

@@ -59,7 +59,9 @@ struct DatasetEvaluationTests {
     @Test("invalid options are refused with the value in the message")
     func invalidOptions() {
         #expect(throws: EvaluationError.self) { try SizeBins(edges: [400, 100]) }
-        #expect(throws: EvaluationError.self) { try DatasetEvaluation(options: EvaluationOptions(thresholds: [0.5, 1])) }
+        #expect(throws: EvaluationError.self) {
+            try DatasetEvaluation(options: EvaluationOptions(thresholds: [0.5, 1]))
+        }
         #expect(throws: EvaluationError.self) {
             try DatasetEvaluation(options: EvaluationOptions(thresholds: [0.7, 0.5]))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Testing
+
 @testable import ImageFormats
 
 @Suite struct FormatDetectionTests {
@@ -13,7 +14,8 @@ import Testing
         (Array("Iout".utf8) + [0, 228, 0, 0], .imagejROIZip),
     ])
     func magicBytes(bytes: [UInt8], expected: FileFormat) throws {
-        #expect(try ImageFormats.detectFormat(of: Data(bytes + [UInt8](repeating: 0, count: 8)), source: "x") == expected)
+        #expect(
+            try ImageFormats.detectFormat(of: Data(bytes + [UInt8](repeating: 0, count: 8)), source: "x") == expected)
     }
 
     @Test func contentWinsOverExtension() throws {
@@ -78,7 +80,8 @@ import Testing
     @Test func labelsMustBeWholeNonNegativeNumbers() throws {
         let raster = DecodedRaster(array: NDArray(shape: [1, 2], floats: [1, 2.5]), axes: [.y, .x])
         #expect(throws: ImageFormatsError.self) { try raster.labels(source: "bad.npy") }
-        let negative = DecodedRaster(array: NDArray(shape: [1, 2], integers: [Int16(-1), 3], as: .int16), axes: [.y, .x])
+        let negative = DecodedRaster(
+            array: NDArray(shape: [1, 2], integers: [Int16(-1), 3], as: .int16), axes: [.y, .x])
         #expect(throws: ImageFormatsError.self) { try negative.labels(source: "neg.npy") }
         let multiChannel = DecodedRaster(array: NDArray(shape: [2, 1, 1], floats: [1, 2]), axes: [.c, .y, .x])
         #expect(throws: ImageFormatsError.self) { try multiChannel.labels(source: "rgb.tif") }

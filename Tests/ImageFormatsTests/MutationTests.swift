@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import ImageFormats
 
 /// Feeds truncated and byte-mutated versions of every fixture to the readers. Each must either throw an
@@ -53,7 +54,9 @@ struct MutationTests {
                 case 1: bytes.count - 1 - Int.random(in: 0..<min(1024, bytes.count), using: &rng)
                 default: Int.random(in: 0..<bytes.count, using: &rng)
                 }
-            bytes[index] = Bool.random(using: &rng) ? UInt8.random(in: 0...255, using: &rng) : [0, 0xFF, 0x7F, 0x80][Int.random(in: 0..<4, using: &rng)]
+            bytes[index] =
+                Bool.random(using: &rng)
+                ? UInt8.random(in: 0...255, using: &rng) : [0, 0xFF, 0x7F, 0x80][Int.random(in: 0..<4, using: &rng)]
         }
         return bytes
     }

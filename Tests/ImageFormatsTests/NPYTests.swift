@@ -307,8 +307,11 @@ struct NPZTests {
             guard case .corrupt("x.npz/image.npy", .npy, _) = error as? ImageFormatsError else { return false }
             return true
         }
-        #expect(throws: ImageFormatsError.corrupt(source: "y.npz", format: .npz, reason: "no end-of-central-directory record (the archive is truncated or not a zip)"))
-        {
+        #expect(
+            throws: ImageFormatsError.corrupt(
+                source: "y.npz", format: .npz,
+                reason: "no end-of-central-directory record (the archive is truncated or not a zip)")
+        ) {
             try NPZCodec.decode(Data("PK\u{3}\u{4}garbage".utf8), source: "y.npz", limits: .standard)
         }
     }

@@ -19,7 +19,8 @@ private func disks(height: Int, width: Int, r: Double, centres: [(Double, Double
     var labels = [UInt32](repeating: 0, count: height * width)
     for (k, (cy, cx)) in centres.enumerated() {
         for y in 0..<height {
-            for x in 0..<width where (Double(y) - cy) * (Double(y) - cy) + (Double(x) - cx) * (Double(x) - cx) <= r * r {
+            for x in 0..<width where (Double(y) - cy) * (Double(y) - cy) + (Double(x) - cx) * (Double(x) - cx) <= r * r
+            {
                 labels[y * width + x] = UInt32(k + 1)
             }
         }
@@ -80,9 +81,10 @@ func tracedOutlinesRoundTripExactly(index: Int) throws {
     let set = try ROIZipCodec.decode(zip, source: "t.zip", limits: .standard)
     let rect = set.rois[0]
     #expect(rect.name == "0002-0003")
-    #expect(rect.vertices == [
-        ROIPoint(x: 1, y: 1), ROIPoint(x: 5, y: 1), ROIPoint(x: 5, y: 3), ROIPoint(x: 1, y: 3),
-    ])
+    #expect(
+        rect.vertices == [
+            ROIPoint(x: 1, y: 1), ROIPoint(x: 5, y: 1), ROIPoint(x: 5, y: 3), ROIPoint(x: 1, y: 3),
+        ])
     #expect(rect.bounds == ROIRect(x: 1, y: 1, width: 4, height: 2))
     #expect(set.rois[1].vertices.count == 4)
 }

@@ -28,9 +28,10 @@ private func decode(_ name: String) throws -> ROISet {
     #expect(first.kind == .traced)
     #expect(first.bounds == ROIRect(x: 11, y: 1, width: 14, height: 13))
     #expect(first.vertices.count == 24)
-    #expect(Array(first.vertices.prefix(4)) == [
-        ROIPoint(x: 25, y: 9), ROIPoint(x: 24, y: 9), ROIPoint(x: 24, y: 11), ROIPoint(x: 23, y: 11),
-    ])
+    #expect(
+        Array(first.vertices.prefix(4)) == [
+            ROIPoint(x: 25, y: 9), ROIPoint(x: 24, y: 9), ROIPoint(x: 24, y: 11), ROIPoint(x: 23, y: 11),
+        ])
     #expect(!first.hasSubpixelCoordinates)
     #expect(first.position == ROIPosition())
     let last = try #require(set.rois.last)
@@ -119,7 +120,12 @@ private struct Expected: Decodable {
     var type: Int
     var bounds: [Double]  // left, top, right, bottom
     var coordinates: [[Double]]
-    var mask_rows: [String]
+    var maskRows: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case name, type, bounds, coordinates
+        case maskRows = "mask_rows"
+    }
 }
 
 private func expectations() throws -> [String: Expected] {
@@ -144,7 +150,7 @@ func singleROIFixtureMatchesRoifileAndIndependentMask(name: String) throws {
     let rows = (0..<16).map { y in
         String((0..<16).map { x in raster.labels[y * 16 + x] == 0 ? "0" : "1" })
     }
-    #expect(rows == expected.mask_rows)
+    #expect(rows == expected.maskRows)
 }
 
 @Test func singleROIFixturesCarryKindSpecificFields() throws {
@@ -188,12 +194,13 @@ func singleROIFixtureMatchesRoifileAndIndependentMask(name: String) throws {
     let set = ROISet(rois: rois)
     #expect(set.extent == (12, 12))
     let labels = try set.rasterize(height: 4, width: 5)
-    #expect(labels.labels == [
-        1, 1, 1, 0, 0,
-        1, 1, 1, 0, 0,
-        1, 1, 2, 2, 2,
-        0, 0, 2, 2, 2,
-    ])
+    #expect(
+        labels.labels == [
+            1, 1, 1, 0, 0,
+            1, 1, 1, 0, 0,
+            1, 1, 2, 2, 2,
+            0, 0, 2, 2, 2,
+        ])
     #expect(throws: ImagingError.self) { try set.rasterize(height: 0, width: 5) }
 }
 
@@ -284,9 +291,11 @@ private func corruptReason(_ bytes: [UInt8], source: String = "bad.roi") -> Stri
     let zip = try ZipEntries.write(
         [("001.roi", Data(good)), ("broken.roi", Data(good.prefix(70))), ("notes.txt", Data("hi".utf8))],
         compress: true, path: "set.zip")
-    #expect(throws: ImageFormatsError.corrupt(
-        source: "set.zip/broken.roi", format: .imagejROIZip,
-        reason: "24 coordinates needs bytes 64..<160 but the entry has 70")) {
+    #expect(
+        throws: ImageFormatsError.corrupt(
+            source: "set.zip/broken.roi", format: .imagejROIZip,
+            reason: "24 coordinates needs bytes 64..<160 but the entry has 70")
+    ) {
         try ROIZipCodec.decode(zip, source: "set.zip", limits: .standard)
     }
 }
@@ -294,8 +303,10 @@ private func corruptReason(_ bytes: [UInt8], source: String = "bad.roi") -> Stri
 @Test func textOverlaysAreUnsupportedAndNamed() throws {
     var text = [UInt8](try fixture("rect.roi"))
     put16(&text, 48, 1)
-    #expect(throws: ImageFormatsError.unsupported(
-        source: "t.roi", format: .imagejROIZip, feature: "text overlay ROI 'rect'")) {
+    #expect(
+        throws: ImageFormatsError.unsupported(
+            source: "t.roi", format: .imagejROIZip, feature: "text overlay ROI 'rect'")
+    ) {
         try ROIZipCodec.decode(Data(text), source: "t.roi", limits: .standard)
     }
 }
@@ -325,7 +336,10 @@ private func corruptReason(_ bytes: [UInt8], source: String = "bad.roi") -> Stri
         try ROIZipCodec.decode(zip, source: "z", limits: ReadLimits(maxArchiveEntries: 10))
     }
     // The 400x400 canvas the bounds need is itself checked against maxSamples.
-    #expect(throws: ImageFormatsError.tooLarge(source: "z", what: "shape [400, 400] (samples)", requested: 160_000, limit: 1000)) {
+    #expect(
+        throws: ImageFormatsError.tooLarge(
+            source: "z", what: "shape [400, 400] (samples)", requested: 160_000, limit: 1000)
+    ) {
         try ROIZipCodec.decode(zip, source: "z", limits: ReadLimits(maxSamples: 1000))
     }
 }

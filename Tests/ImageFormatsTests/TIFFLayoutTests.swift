@@ -113,7 +113,9 @@ struct TIFFLayoutTests {
     }
 
     @Test func imageJDescriptionKeys() throws {
-        let ij = try #require(ImageJDescription("ImageJ=1.52p\nimages=6\nchannels=2\nslices=3\nhyperstack=true\nunit=\\u00B5m\nspacing=0.5\n"))
+        let ij = try #require(
+            ImageJDescription(
+                "ImageJ=1.52p\nimages=6\nchannels=2\nslices=3\nhyperstack=true\nunit=\\u00B5m\nspacing=0.5\n"))
         #expect(ij.images == 6 && ij.channels == 2 && ij.slices == 3 && ij.frames == nil)
         #expect(ij.hyperstack)
         #expect(ij.unit == "µm")
@@ -131,7 +133,9 @@ struct TIFFLayoutTests {
         // Damaged blocks are ignored, never trusted.
         #expect(ImageJMetadataBlock.labels(counts: block.counts, bytes: Array(block.bytes.prefix(20))) == nil)
         #expect(ImageJMetadataBlock.labels(counts: [4, 1_000_000], bytes: Array("IJIJ".utf8)) == nil)
-        #expect(ImageJMetadataBlock.labels(counts: [12, 4], bytes: Array("IJIJlabl".utf8) + [0xFF, 0xFF, 0xFF, 0xFF]) == nil)
+        #expect(
+            ImageJMetadataBlock.labels(counts: [12, 4], bytes: Array("IJIJlabl".utf8) + [0xFF, 0xFF, 0xFF, 0xFF]) == nil
+        )
     }
 
     @Test func resolutionRounding() {

@@ -32,8 +32,10 @@ struct TIFFRoundTripTests {
         let n = shape.reduce(1, *)
         switch type {
         case .uint8: return NDArray(shape: shape, integers: (0..<n).map { UInt8(($0 * 37 + 11) % 256) }, as: .uint8)
-        case .uint16: return NDArray(shape: shape, integers: (0..<n).map { UInt16(65535 - ($0 * 997) % 65536) }, as: .uint16)
-        case .uint32: return NDArray(shape: shape, integers: (0..<n).map { UInt32.max - UInt32($0 * 104_729) }, as: .uint32)
+        case .uint16:
+            return NDArray(shape: shape, integers: (0..<n).map { UInt16(65535 - ($0 * 997) % 65536) }, as: .uint16)
+        case .uint32:
+            return NDArray(shape: shape, integers: (0..<n).map { UInt32.max - UInt32($0 * 104_729) }, as: .uint32)
         default: return NDArray(shape: shape, floats: (0..<n).map { Float($0) * -0.37 + 1e-3 })
         }
     }
@@ -67,7 +69,10 @@ struct TIFFRoundTripTests {
             spacing: Spacing(x: 0.5, y: 0.5, z: 2, unit: "micron"))
         let data = try TIFFCodec.encode(raster, path: "ij.tif")
         let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains("ImageJ=1.11a\nimages=6\nchannels=2\nslices=3\nhyperstack=true\nmode=grayscale\nunit=micron\nspacing=2.0\nloop=false\n"))
+        #expect(
+            text.contains(
+                "ImageJ=1.11a\nimages=6\nchannels=2\nslices=3\nhyperstack=true\nmode=grayscale\nunit=micron\nspacing=2.0\nloop=false\n"
+            ))
         let back = try TIFFCodec.decode(data, source: "ij.tif", limits: .standard)
         #expect(back.notes.contains("ImageJ hyperstack"))
         #expect(back.notes.contains("Deflate"))
@@ -91,7 +96,8 @@ struct TIFFRoundTripTests {
     }
 
     @Test func unsupportedWrites() throws {
-        let int16 = DecodedRaster(array: NDArray(shape: [2, 2], integers: [Int16](repeating: -1, count: 4), as: .int16), axes: [.y, .x])
+        let int16 = DecodedRaster(
+            array: NDArray(shape: [2, 2], integers: [Int16](repeating: -1, count: 4), as: .int16), axes: [.y, .x])
         #expect(throws: ImageFormatsError.self) { try TIFFCodec.encode(int16, path: "x.tif") }
         let series = DecodedRaster(array: Self.sampleArray(.uint8, [2, 3, 3]), axes: [.t, .y, .x])
         #expect(throws: ImageFormatsError.self) { try TIFFCodec.encode(series, path: "x.tif") }

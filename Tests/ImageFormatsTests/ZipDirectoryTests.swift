@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import ImageFormats
 
 @Suite("Zip reading")
@@ -20,10 +21,12 @@ struct ZipDirectoryTests {
         #expect(arrays.map(\.array) == Array(reference.map(\.array).prefix(2)))
     }
 
-    @Test("unsupported compression and encryption are named", arguments: [
-        ("zip/bzip2.npz", "entry 'label.npy' uses bzip2 compression (only stored and deflate are read)"),
-        ("zip/encrypted.npz", "entry 'label.npy' is encrypted"),
-    ])
+    @Test(
+        "unsupported compression and encryption are named",
+        arguments: [
+            ("zip/bzip2.npz", "entry 'label.npy' uses bzip2 compression (only stored and deflate are read)"),
+            ("zip/encrypted.npz", "entry 'label.npy' is encrypted"),
+        ])
     func unsupported(file: String, feature: String) throws {
         let data = try Data(contentsOf: Fixtures.url(file))
         #expect(throws: ImageFormatsError.unsupported(source: "a.npz", format: .npz, feature: feature)) {
@@ -50,16 +53,18 @@ struct ZipDirectoryTests {
     func streamLongerThanDeclared() throws {
         var bytes = try [UInt8](Data(contentsOf: Fixtures.url("npy/impartial_compressed.npz")))
         let directory = try ZipDirectory(Data(bytes), maxEntries: 10)
-        let centralStart = try #require(bytes.indices.first { i in
-            i + 4 <= bytes.count && bytes[i..<(i + 4)].elementsEqual([0x50, 0x4B, 0x01, 0x02])
-        })
+        let centralStart = try #require(
+            bytes.indices.first { i in
+                i + 4 <= bytes.count && bytes[i..<(i + 4)].elementsEqual([0x50, 0x4B, 0x01, 0x02])
+            })
         // Uncompressed size of the first central entry: 368 becomes 100.
         bytes[centralStart + 24] = 100
         bytes[centralStart + 25] = 0
         #expect(directory.files[0].uncompressedSize == 368)
-        #expect(throws: ImageFormatsError.corrupt(
-            source: "l.npz", format: .npz, reason: "entry 'image.npy' inflates to more than its stated 100 bytes"))
-        {
+        #expect(
+            throws: ImageFormatsError.corrupt(
+                source: "l.npz", format: .npz, reason: "entry 'image.npy' inflates to more than its stated 100 bytes")
+        ) {
             try NPZCodec.decode(Data(bytes), source: "l.npz", limits: Self.limits)
         }
     }
@@ -69,7 +74,8 @@ struct ZipDirectoryTests {
         var rng = SeededGenerator(seed: 7)
         let noise = Data((0..<256).map { _ in UInt8.random(in: 0...255, using: &rng) })
         let entries: [(name: String, bytes: Data)] = [
-            ("zeros.bin", Data(count: 10_000)), ("empty", Data()), ("noise.bin", noise), ("dir/ünïcode.npy", Data([1, 2, 3])),
+            ("zeros.bin", Data(count: 10_000)), ("empty", Data()), ("noise.bin", noise),
+            ("dir/ünïcode.npy", Data([1, 2, 3])),
         ]
         let archive = try ZipEntries.write(entries, compress: true, path: "w.zip")
         #expect(try ZipEntries.write(entries, compress: true, path: "w.zip") == archive)

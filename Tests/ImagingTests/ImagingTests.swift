@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Imaging
 
 @Suite struct ImageModelTests {
@@ -6,7 +7,9 @@ import Testing
         #expect(throws: ImagingError.self) { try Image(shape: [1, 2, 2], pixels: [1, 2, 3]) }
         #expect(throws: ImagingError.self) { try Image(shape: [2, 2], pixels: [1, 2, 3, 4]) }
         #expect(throws: ImagingError.self) { try Image(shape: [1, 0, 2], pixels: []) }
-        #expect(throws: ImagingError.self) { try LabelImage(shape: [2, 2, 2, 2], labels: Array(repeating: 0, count: 16)) }
+        #expect(throws: ImagingError.self) {
+            try LabelImage(shape: [2, 2, 2, 2], labels: Array(repeating: 0, count: 16))
+        }
         let image = try Image(shape: [2, 3, 4, 5], pixels: Array(repeating: 0, count: 120))
         #expect(image.isVolume && image.depth == 3 && image.height == 4 && image.width == 5 && image.channels == 2)
         #expect(image.axisNames == ["C", "Z", "Y", "X"])

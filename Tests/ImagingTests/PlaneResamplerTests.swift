@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Imaging
 
 /// `PlaneResampler`: linear interpolation when enlarging, averaging when shrinking, nearest labels.
@@ -49,7 +50,9 @@ import Testing
         let resized = try image.resizingPlanes(height: 4, width: 6)
         #expect(resized.shape == [2, 3, 4, 6])
         #expect(resized.spacing == Spacing(x: 1.0 / 3, y: 0.5, z: 4))
-        for plane in 0..<6 { #expect(resized.pixels[(plane * 24)..<((plane + 1) * 24)].allSatisfy { $0 == Float(plane) }) }
+        for plane in 0..<6 {
+            #expect(resized.pixels[(plane * 24)..<((plane + 1) * 24)].allSatisfy { $0 == Float(plane) })
+        }
         #expect(throws: ImagingError.self) { try image.resizingPlanes(height: 0, width: 3) }
     }
 }

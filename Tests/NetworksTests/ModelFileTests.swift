@@ -12,7 +12,8 @@ struct UNetModelFileTests {
     }
 
     func temporaryURL() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-unet-\(UUID().uuidString).safetensors")
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cellscribe-unet-\(UUID().uuidString).safetensors")
     }
 
     @Test func savedNetworkReloadsWithItsConfigurationAndWeights() throws {
@@ -29,7 +30,8 @@ struct UNetModelFileTests {
         let image = try Tensor(shape: [1, 2, 12, 12], values: (0..<288).map { _ in generator.nextNormal() })
         #expect(try loaded(image).values() == network(image).values())
         let file = try ModelFile.read(from: url)
-        #expect(try file.metadata(Training.self, forKey: ModelFile.trainingKey) == Training(epochs: 3, finalLoss: 0.125))
+        #expect(
+            try file.metadata(Training.self, forKey: ModelFile.trainingKey) == Training(epochs: 3, finalLoss: 0.125))
         #expect(file.metadata[UNet.networkKey] == UNet.networkName)
     }
 
@@ -41,7 +43,8 @@ struct UNetModelFileTests {
 
         // A configuration that disagrees with the stored tensors: every mismatch is reported by the loader.
         var wider = try network.modelFile()
-        try wider.setMetadata(UNetConfiguration(inputChannels: 1, outputChannels: 1, widths: [8, 8]), forKey: ModelFile.architectureKey)
+        try wider.setMetadata(
+            UNetConfiguration(inputChannels: 1, outputChannels: 1, widths: [8, 8]), forKey: ModelFile.architectureKey)
         #expect(throws: TensorsError.self) { try UNet(file: wider) }
 
         var other = try network.modelFile()

@@ -10,7 +10,8 @@ struct UNetTests {
     @Test func parameterCountsMatchTheReferenceNetworks() throws {
         let impartial = try UNet(.impartial(inputChannels: 2, outputChannels: 12), seed: 0)
         #expect(impartial.parameterCount == 4_897_100)
-        let volume = try UNet(UNetConfiguration(dimensions: 3, inputChannels: 2, outputChannels: 1, widths: [32, 64, 128, 256]), seed: 0)
+        let volume = try UNet(
+            UNetConfiguration(dimensions: 3, inputChannels: 2, outputChannels: 1, widths: [32, 64, 128, 256]), seed: 0)
         #expect(volume.parameterCount == 5_836_897)
     }
 

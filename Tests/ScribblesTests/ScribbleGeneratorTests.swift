@@ -29,7 +29,9 @@ import Testing
         let cells = Self.scribbledCells(map)
         #expect(!cells.contains(0))
         #expect(cells.count == 21)
-        for i in map.values.indices where map.values[i] == ScribbleMap.background { #expect(Self.labels.labels[i] == 0) }
+        for i in map.values.indices where map.values[i] == ScribbleMap.background {
+            #expect(Self.labels.labels[i] == 0)
+        }
         #expect(map.count(of: ScribbleMap.background) > map.count(of: 1) / 4)
         // Sparse: most pixels stay unlabelled.
         #expect(map.scribbledCount < map.values.count / 5)
@@ -56,7 +58,9 @@ import Testing
     }
 
     @Test func rejectsBadBudgets() throws {
-        #expect(throws: ScribblesError.self) { try ScribbleGenerator(budget: .fraction(1.5)).scribbles(for: Self.labels) }
+        #expect(throws: ScribblesError.self) {
+            try ScribbleGenerator(budget: .fraction(1.5)).scribbles(for: Self.labels)
+        }
         #expect(throws: ScribblesError.self) { try ScribbleGenerator(budget: .count(-1)).scribbles(for: Self.labels) }
     }
 

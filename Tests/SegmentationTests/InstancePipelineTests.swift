@@ -47,7 +47,8 @@ import Testing
     @Test(arguments: [(Float(0), 1), (Float(1), 2), (Float(2), 2), (Float(5), 1)])
     func seedsJoinedByANeckAreSplitAtDistancePeaks(height: Float, expectedCount: Int) throws {
         var p = try Self.probabilities(withBoundary: true)
-        for (i, point) in Shapes.coordinates(Self.shape).enumerated() where abs(point.y - 20) <= 2 && (16...32).contains(point.x) {
+        for (i, point) in Shapes.coordinates(Self.shape).enumerated()
+        where abs(point.y - 20) <= 2 && (16...32).contains(point.x) {
             p.interior[i] = 0.9
         }
         let instances = try Instances.fromProbabilities(p, options: SeededWatershedOptions(seedSplitHeight: height))

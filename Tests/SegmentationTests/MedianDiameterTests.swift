@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Imaging
+import Testing
+
 @testable import Segmentation
 
 /// `LabelImage.medianObjectDiameter`: the equivalent diameter of the area-weighted median instance.

@@ -15,7 +15,8 @@ import Testing
             let project = try await client.createProject()
             let image = try await client.uploadNuclei(to: project.id)
             let decoded = try ImageFormats.readImage(Fixtures.url(Fixtures.nucleiImage))
-            #expect(image.shape.channels == 1 && image.shape.height == decoded.height && image.shape.width == decoded.width)
+            #expect(
+                image.shape.channels == 1 && image.shape.height == decoded.height && image.shape.width == decoded.width)
             #expect(image.status == "new" && image.scribbles.version == 0)
             // The raw-body form with ?name= works too.
             let raw = try await client.execute(
@@ -40,8 +41,10 @@ import Testing
             #expect(corrupt.status == .unprocessableContent, "\(corrupt.text)")
             let tiny = try await client.upload([("tiny.tif", small)], to: twoChannels.id)
             #expect(tiny.status == .unprocessableContent)
-            #expect(tiny.errorMessage.contains("channels") || tiny.errorMessage.contains("16x16"), "\(tiny.errorMessage)")
-            let oversized = try await client.upload([("big.png", try Fixtures.data(Fixtures.nucleiImage))], to: twoChannels.id)
+            #expect(
+                tiny.errorMessage.contains("channels") || tiny.errorMessage.contains("16x16"), "\(tiny.errorMessage)")
+            let oversized = try await client.upload(
+                [("big.png", try Fixtures.data(Fixtures.nucleiImage))], to: twoChannels.id)
             #expect(oversized.status == .contentTooLarge)
             let notMultipart = try await client.json("/api/projects/\(twoChannels.id)/images", .post, body: "x")
             #expect(notMultipart.status == .badRequest && notMultipart.errorMessage.contains("multipart"))
@@ -54,7 +57,8 @@ import Testing
         defer { server.removeFiles() }
         try await server.run { client in
             let project = try await client.createProject(channels: ["membrane", "nuclei"])
-            let response = try await client.upload([("nuclei.png", try Fixtures.data(Fixtures.nucleiImage))], to: project.id)
+            let response = try await client.upload(
+                [("nuclei.png", try Fixtures.data(Fixtures.nucleiImage))], to: project.id)
             #expect(response.status == .unprocessableContent)
             #expect(response.errorMessage == "image 'nuclei.png' has 1 channels; the project has 2 (membrane, nuclei)")
         }
@@ -74,13 +78,16 @@ import Testing
             let tileImage = try ImageFormats.decode(tile.data, source: "tile").image()
             #expect(tileImage.height == min(256, image.shape.height) && tileImage.width == min(256, image.shape.width))
             #expect(try await client.json("/api/images/\(image.id)/tiles/0/9/9").status == .notFound)
-            #expect(try await client.json("/api/images/\(image.id)/tiles/0/0/0?channel=3").status == .unprocessableContent)
+            #expect(
+                try await client.json("/api/images/\(image.id)/tiles/0/0/0?channel=3").status == .unprocessableContent)
             #expect(try await client.json("/api/images/\(image.id)/preview?size=zero").status == .badRequest)
         }
     }
 
     @Test func multipartBodiesAreParsedExactly() throws {
-        let body = Data("preamble\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tif\"\r\n\r\n\r\nAB\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--b--\r\n".utf8)
+        let body = Data(
+            "preamble\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tif\"\r\n\r\n\r\nAB\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--b--\r\n"
+                .utf8)
         let form = try MultipartForm(body: body, boundary: "b")
         #expect(form.parts.count == 2)
         #expect(form.parts[0].filename == "a.tif" && form.parts[0].data == Data("\r\nAB\r\n".utf8))

@@ -10,10 +10,12 @@ import Testing
     @Test func documentMatchesTheRouter() throws {
         let server = try TestServer()
         defer { server.removeFiles() }
-        let services = try ServerServices(configuration: server.configuration, store: server.store, logger: Logger(label: "test"))
+        let services = try ServerServices(
+            configuration: server.configuration, store: server.store, logger: Logger(label: "test"))
         // The API, not the browser client's files.
-        let routes = Set(CellScribeServer.router(services: services).routes.map { "\($0.method.rawValue) \($0.path)" }
-            .filter { $0.contains(" /api/") || $0.hasSuffix(" /metrics") || $0.hasSuffix(" /openapi.json") })
+        let routes = Set(
+            CellScribeServer.router(services: services).routes.map { "\($0.method.rawValue) \($0.path)" }
+                .filter { $0.contains(" /api/") || $0.hasSuffix(" /metrics") || $0.hasSuffix(" /openapi.json") })
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.documentURL)) as? [String: Any]
         let paths = try #require(document?["paths"] as? [String: [String: Any]])
         var documented = Set<String>()
@@ -22,8 +24,12 @@ import Testing
                 documented.insert("\(method.uppercased()) \(path)")
             }
         }
-        #expect(routes.subtracting(documented).isEmpty, "served but not documented: \(routes.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routes).isEmpty, "documented but not served: \(documented.subtracting(routes).sorted())")
+        #expect(
+            routes.subtracting(documented).isEmpty,
+            "served but not documented: \(routes.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(routes).isEmpty,
+            "documented but not served: \(documented.subtracting(routes).sorted())")
     }
 
     @Test func theBrowserClientIsServed() async throws {

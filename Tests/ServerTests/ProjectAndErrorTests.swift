@@ -48,7 +48,8 @@ import Testing
         defer { server.removeFiles() }
         try await server.run { client in
             let info = try await client.json("/api/info").decoded(InfoRoutes.Info.self)
-            #expect(info.name == "CellScribe" && info.computeLibrary.hasPrefix("oneDNN") && info.concurrentTrainings == 1)
+            #expect(
+                info.name == "CellScribe" && info.computeLibrary.hasPrefix("oneDNN") && info.concurrentTrainings == 1)
             let project = try await client.createProject()
             _ = try await client.uploadNuclei(to: project.id)
             let metrics = try await client.json("/metrics")

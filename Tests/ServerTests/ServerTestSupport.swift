@@ -24,7 +24,9 @@ struct TestServer {
 
     init(maxUploadBytes: Int = 64 << 20, store: SQLiteStore? = nil, folder: URL? = nil) throws {
         self.store = try store ?? SQLiteStore()
-        self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-server-\(UUID().uuidString)")
+        self.folder =
+            folder
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-server-\(UUID().uuidString)")
         configuration = ServerConfiguration(dataFolder: self.folder)
         configuration.maxUploadBytes = maxUploadBytes
         configuration.uncertaintyPasses = 2
@@ -49,7 +51,9 @@ extension TestResponse {
 }
 
 extension TestClientProtocol {
-    func json(_ uri: String, _ method: HTTPRequest.Method = .get, body: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+    func json(_ uri: String, _ method: HTTPRequest.Method = .get, body: String? = nil, headers: HTTPFields = [:])
+        async throws -> TestResponse
+    {
         try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
     }
 
@@ -65,7 +69,8 @@ extension TestClientProtocol {
         let boundary = "----cellscribe-test-boundary"
         var body = Data()
         for file in files {
-            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\n".utf8)
+            body += Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\n".utf8)
             body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8)
             body += file.data
             body += Data("\r\n".utf8)
@@ -88,7 +93,8 @@ extension TestClientProtocol {
         let scribbles = try ScribbleGenerator(budget: .fraction(0.3), seed: 43).scribbles(for: labels)
         let body = try ImageFormats.encode(scribbles.labelImage, format: .png)
         let response = try await execute(
-            uri: "/api/images/\(imageID)/scribbles", method: .put, headers: [.ifMatch: "\"0\""], body: ByteBuffer(bytes: body))
+            uri: "/api/images/\(imageID)/scribbles", method: .put, headers: [.ifMatch: "\"0\""],
+            body: ByteBuffer(bytes: body))
         #expect(response.status == .ok, "\(response.text)")
     }
 
@@ -102,4 +108,3 @@ extension TestClientProtocol {
         }
     }
 }
-

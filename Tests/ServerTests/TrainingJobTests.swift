@@ -18,7 +18,9 @@ import Testing
             let project = try await client.createProject()
             let image = try await client.uploadNuclei(to: project.id)
             let refused = try await client.json("/api/projects/\(project.id)/jobs", .post, body: Self.shortJob)
-            #expect(refused.status == .unprocessableContent && refused.errorMessage.contains("no image of the project has scribbles"))
+            #expect(
+                refused.status == .unprocessableContent
+                    && refused.errorMessage.contains("no image of the project has scribbles"))
             #expect(try await client.json("/api/images/\(image.id)/prediction").status == .conflict)
 
             try await client.scribbleNuclei(image.id)
@@ -47,8 +49,12 @@ import Testing
             #expect(summary.outlines?.count == summary.instances)
             #expect((summary.meanEntropy ?? -1) >= 0 && (summary.meanEntropy ?? 1) <= log(2.0) + 1e-6)
             let labels = try await client.json("/api/images/\(image.id)/prediction/labels.tif")
-            #expect(try ImageFormats.decode(labels.data, source: "labels").labels().shape == [image.shape.height, image.shape.width])
-            let strict = try await client.json("/api/images/\(image.id)/prediction?threshold=0.999").decoded(PredictionDTO.self)
+            #expect(
+                try ImageFormats.decode(labels.data, source: "labels").labels().shape == [
+                    image.shape.height, image.shape.width,
+                ])
+            let strict = try await client.json("/api/images/\(image.id)/prediction?threshold=0.999").decoded(
+                PredictionDTO.self)
             #expect(strict.foregroundThreshold == 0.999 && strict.instances <= summary.instances)
             let heat = try await client.json("/api/images/\(image.id)/prediction/entropy.png")
             #expect(heat.headers[.contentType] == "image/png")
@@ -57,17 +63,23 @@ import Testing
             #expect(cells.hasPrefix("label,area,centroid_y,centroid_x,mean_nuclei\n"))
             #expect(cells.split(separator: "\n").count == summary.instances + 1)
             let rois = try await client.json("/api/images/\(image.id)/prediction/labels.zip")
-            #expect(try ImageFormats.decode(rois.data, source: "rois").labels(shape: [image.shape.height, image.shape.width]).instanceCount
-                == summary.instances)
+            #expect(
+                try ImageFormats.decode(rois.data, source: "rois").labels(shape: [
+                    image.shape.height, image.shape.width,
+                ]).instanceCount
+                    == summary.instances)
 
             let listed = try await client.json("/api/images/\(image.id)").decoded(ImageDTO.self)
             #expect(listed.status == "predicted" && listed.prediction?.modelID == models[0].id)
             let next = try await client.json("/api/projects/\(project.id)/next-image").decoded(NextImageDTO.self)
-            #expect(next.image.id == image.id && next.strategy == "uncertainty" && next.meanEntropy == summary.meanEntropy)
+            #expect(
+                next.image.id == image.id && next.strategy == "uncertainty" && next.meanEntropy == summary.meanEntropy)
 
             // A second job fine-tunes from the first model; stopping it keeps what it learnt so far.
-            let second = try await client.json("/api/projects/\(project.id)/jobs", .post, body: #"{"epochs": 50, "patchSize": 64, "batchSize": 2}"#)
-                .decoded(JobDTO.self)
+            let second = try await client.json(
+                "/api/projects/\(project.id)/jobs", .post, body: #"{"epochs": 50, "patchSize": 64, "batchSize": 2}"#
+            )
+            .decoded(JobDTO.self)
             #expect(second.parentModelID == models[0].id)
             _ = try await client.json("/api/jobs/\(second.id)/stop", .post)
             let stopped = try await client.waitForJob(second.id)
@@ -85,12 +97,16 @@ import Testing
             let project = try await client.createProject()
             let image = try await client.uploadNuclei(to: project.id)
             try await client.scribbleNuclei(image.id)
-            let job = JobRecord(projectID: project.id, settings: .init(epochs: 1, patchSize: 64, batchSize: 2), parentModelID: nil)
+            let job = JobRecord(
+                projectID: project.id, settings: .init(epochs: 1, patchSize: 64, batchSize: 2), parentModelID: nil)
             ids.value = (project.id, job.id)
             _ = try await store.recoverInterrupted(maxAttempts: 3)
         }
         let (projectID, jobID) = try #require(ids.value)
-        try await store.enqueue(JobRecord(id: jobID, projectID: projectID, settings: .init(epochs: 1, patchSize: 64, batchSize: 2), parentModelID: nil))
+        try await store.enqueue(
+            JobRecord(
+                id: jobID, projectID: projectID, settings: .init(epochs: 1, patchSize: 64, batchSize: 2),
+                parentModelID: nil))
         #expect(try await store.claimNext(maxRunning: 1)?.id == jobID)
         let restarted = try TestServer(store: store, folder: first.folder)
         try await restarted.run { client in

@@ -29,15 +29,17 @@ import Testing
         ).validate()
     }
 
-    @Test("each field out of range is named", arguments: [
-        (TrainingSettings(timeBudgetSeconds: 0), TrainingSetting.timeBudgetSeconds),
-        (TrainingSettings(epochs: 0), .epochs),
-        (TrainingSettings(learningRate: 2), .learningRate),
-        (TrainingSettings(patchSize: 100), .patchShape),
-        (TrainingSettings(batchSize: 65), .batchSize),
-        (TrainingSettings(ensembleSize: 11), .ensembleSize),
-        (TrainingSettings(previewEvery: -1), .previewEvery),
-    ])
+    @Test(
+        "each field out of range is named",
+        arguments: [
+            (TrainingSettings(timeBudgetSeconds: 0), TrainingSetting.timeBudgetSeconds),
+            (TrainingSettings(epochs: 0), .epochs),
+            (TrainingSettings(learningRate: 2), .learningRate),
+            (TrainingSettings(patchSize: 100), .patchShape),
+            (TrainingSettings(batchSize: 65), .batchSize),
+            (TrainingSettings(ensembleSize: 11), .ensembleSize),
+            (TrainingSettings(previewEvery: -1), .previewEvery),
+        ])
     func outOfRange(settings: TrainingSettings, setting: TrainingSetting) {
         #expect { try settings.validate() } throws: { ($0 as? InvalidSetting)?.setting == setting }
     }
@@ -57,6 +59,7 @@ import Testing
         #expect(invalid.description == "batch size must be 1 to 64, not 2000")
         #expect(invalid.rendered(name: "--batch-size") == "--batch-size must be 1 to 64, not 2000")
         let explained = InvalidSetting(.learningRate, value: "0.5", allowed: "smaller", context: "the loss became nan")
-        #expect(explained.rendered(name: "learningRate") == "learningRate must be smaller, not 0.5 (the loss became nan)")
+        #expect(
+            explained.rendered(name: "learningRate") == "learningRate must be smaller, not 0.5 (the loss became nan)")
     }
 }

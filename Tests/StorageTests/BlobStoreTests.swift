@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct BlobStoreTests {
     func temporaryStore() throws -> BlobStore {
-        try BlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-blobs-\(UUID().uuidString)"))
+        try BlobStore(
+            root: FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-blobs-\(UUID().uuidString)")
+        )
     }
 
     @Test func writesAreChecksummedAndVerifiedOnRead() throws {

@@ -8,7 +8,8 @@ import Testing
     func project(_ store: SQLiteStore, name: String = "nuclei") async throws -> ProjectRecord {
         // Whole seconds: the database keeps dates to the millisecond.
         let project = ProjectRecord(
-            name: name, channelNames: ["dapi"], classNames: ["cell"], createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+            name: name, channelNames: ["dapi"], classNames: ["cell"],
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000))
         try await store.insert(project)
         return project
     }
@@ -46,11 +47,15 @@ import Testing
     @Test func scribbleSavesDetectConcurrentEdits() async throws {
         let store = try SQLiteStore()
         let image = try await image(store, in: try await project(store))
-        let saved = try await store.updateScribbles(of: image.id, expectedVersion: 0, path: "s1", checksum: "c1", foreground: 5, background: 7)
+        let saved = try await store.updateScribbles(
+            of: image.id, expectedVersion: 0, path: "s1", checksum: "c1", foreground: 5, background: 7)
         #expect(saved.scribbleVersion == 1 && saved.scribblePath == "s1" && saved.isScribbled)
         // A second editor who also started from version 0 is refused, and the first edit stays.
-        await #expect(throws: StorageError.versionConflict(kind: "scribbles", id: image.id, expected: "0", current: "1")) {
-            try await store.updateScribbles(of: image.id, expectedVersion: 0, path: "s2", checksum: "c2", foreground: 1, background: 1)
+        await #expect(
+            throws: StorageError.versionConflict(kind: "scribbles", id: image.id, expected: "0", current: "1")
+        ) {
+            try await store.updateScribbles(
+                of: image.id, expectedVersion: 0, path: "s2", checksum: "c2", foreground: 1, background: 1)
         }
         #expect(try await store.image(image.id).scribblePath == "s1")
     }
@@ -58,8 +63,12 @@ import Testing
     @Test func queueClaimsOldestFirstWithinTheLimit() async throws {
         let store = try SQLiteStore()
         let project = try await project(store)
-        let early = JobRecord(projectID: project.id, settings: .init(epochs: 1), parentModelID: nil, createdAt: Date(timeIntervalSince1970: 10))
-        let late = JobRecord(projectID: project.id, settings: .init(epochs: 1), parentModelID: nil, createdAt: Date(timeIntervalSince1970: 20))
+        let early = JobRecord(
+            projectID: project.id, settings: .init(epochs: 1), parentModelID: nil,
+            createdAt: Date(timeIntervalSince1970: 10))
+        let late = JobRecord(
+            projectID: project.id, settings: .init(epochs: 1), parentModelID: nil,
+            createdAt: Date(timeIntervalSince1970: 20))
         try await store.enqueue(late)
         try await store.enqueue(early)
         let claimed = try await store.claimNext(maxRunning: 1)
@@ -95,7 +104,8 @@ import Testing
     }
 
     @Test func databaseFileKeepsItsContentAcrossOpenings() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-store-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cellscribe-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("db.sqlite")

@@ -64,9 +64,10 @@ struct ChannelTests {
 struct SkipConnectionTests {
     /// The fused op equals resizing then concatenating, forward and backward, for every layout kind, including
     /// the fallback when the skip does not fill whole channel blocks.
-    @Test(arguments: [
-        ([2, 16, 6, 6], [2, 20, 3, 3]), ([1, 32, 4, 6, 6], [1, 16, 2, 3, 3]), ([1, 5, 5, 7], [1, 3, 3, 4]),
-    ], ["plain", "blocked", "channelsLast"])
+    @Test(
+        arguments: [
+            ([2, 16, 6, 6], [2, 20, 3, 3]), ([1, 32, 4, 6, 6], [1, 16, 2, 3, 3]), ([1, 5, 5, 7], [1, 3, 3, 4]),
+        ], ["plain", "blocked", "channelsLast"])
     func fusedSkipConnectionEqualsResizeThenConcatenate(shapes: ([Int], [Int]), layout: String) throws {
         var generator = TestValues(seed: 12)
         let (skipShape, featureShape) = shapes
@@ -103,7 +104,9 @@ struct SkipConnectionTests {
         let plain = try Tensor(shape: [1, 2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(try (weights * plain).values() == [0, 1, 0, 0, 2.5, 0, 0, 0])
         #expect(try (plain * weights).values() == [0, 1, 0, 0, 2.5, 0, 0, 0])
-        #expect(slice.layout != MemoryDescriptor.plain([1, 2, 2, 2]) || slice.layout.key == MemoryDescriptor.plain([1, 2, 2, 2]).key)
+        #expect(
+            slice.layout != MemoryDescriptor.plain([1, 2, 2, 2])
+                || slice.layout.key == MemoryDescriptor.plain([1, 2, 2, 2]).key)
     }
 
     @Test func skipConnectionGradientsMatchFiniteDifferences() throws {

@@ -75,18 +75,19 @@ let convolutionCases: [ConvolutionCase] = [
 @Suite("Convolution")
 struct ConvolutionTests {
     @Test(arguments: convolutionCases)
-    func forwardMatchesDirectConvolution(_ case_: ConvolutionCase) throws {
+    func forwardMatchesDirectConvolution(_ testCase: ConvolutionCase) throws {
         var generator = TestValues(seed: 1)
-        let x = try generator.tensor(case_.input)
-        let w = try generator.tensor(case_.weight)
-        let b = try generator.tensor([case_.weight[0]])
+        let x = try generator.tensor(testCase.input)
+        let w = try generator.tensor(testCase.weight)
+        let b = try generator.tensor([testCase.weight[0]])
         let options = ConvolutionOptions(
-            stride: [case_.stride], padding: [case_.padding], dilation: [case_.dilation], groups: case_.groups)
+            stride: [testCase.stride], padding: [testCase.padding], dilation: [testCase.dilation],
+            groups: testCase.groups)
         let y = try x.convolved(with: w, bias: b, options: options)
         let expected = referenceConvolution(
             input: try x.values(), inputShape: x.shape, weight: try w.values(), weightShape: w.shape,
-            bias: try b.values(), stride: case_.stride, padding: case_.padding, dilation: case_.dilation,
-            groups: case_.groups)
+            bias: try b.values(), stride: testCase.stride, padding: testCase.padding, dilation: testCase.dilation,
+            groups: testCase.groups)
         #expect(y.shape == expected.shape)
         expectClose(try y.values(), expected.values)
         let fused = try x.convolved(with: w, bias: b, options: options, activation: .relu)
@@ -94,13 +95,14 @@ struct ConvolutionTests {
     }
 
     @Test(arguments: convolutionCases)
-    func gradientsMatchFiniteDifferences(_ case_: ConvolutionCase) throws {
+    func gradientsMatchFiniteDifferences(_ testCase: ConvolutionCase) throws {
         var generator = TestValues(seed: 2)
-        let x = try generator.tensor(case_.input, requiresGradient: true)
-        let w = try generator.tensor(case_.weight, requiresGradient: true)
-        let b = try generator.tensor([case_.weight[0]], requiresGradient: true)
+        let x = try generator.tensor(testCase.input, requiresGradient: true)
+        let w = try generator.tensor(testCase.weight, requiresGradient: true)
+        let b = try generator.tensor([testCase.weight[0]], requiresGradient: true)
         let options = ConvolutionOptions(
-            stride: [case_.stride], padding: [case_.padding], dilation: [case_.dilation], groups: case_.groups)
+            stride: [testCase.stride], padding: [testCase.padding], dilation: [testCase.dilation],
+            groups: testCase.groups)
         try expectGradientsMatchFiniteDifferences([x, w, b], stride: 7) { inputs in
             try projected(inputs[0].convolved(with: inputs[1], bias: inputs[2], options: options))
         }
@@ -109,13 +111,14 @@ struct ConvolutionTests {
     /// Finite differences straddle ReLU's kink, so the fused activation's backward is checked against the
     /// separately computed conv + ReLU instead (whose parts are each checked against finite differences).
     @Test(arguments: convolutionCases)
-    func fusedReLUBackwardEqualsSeparateReLU(_ case_: ConvolutionCase) throws {
+    func fusedReLUBackwardEqualsSeparateReLU(_ testCase: ConvolutionCase) throws {
         var generator = TestValues(seed: 3)
-        let x = try generator.tensor(case_.input, requiresGradient: true)
-        let w = try generator.tensor(case_.weight, requiresGradient: true)
-        let b = try generator.tensor([case_.weight[0]], requiresGradient: true)
+        let x = try generator.tensor(testCase.input, requiresGradient: true)
+        let w = try generator.tensor(testCase.weight, requiresGradient: true)
+        let b = try generator.tensor([testCase.weight[0]], requiresGradient: true)
         let options = ConvolutionOptions(
-            stride: [case_.stride], padding: [case_.padding], dilation: [case_.dilation], groups: case_.groups)
+            stride: [testCase.stride], padding: [testCase.padding], dilation: [testCase.dilation],
+            groups: testCase.groups)
         try projected(x.convolved(with: w, bias: b, options: options, activation: .relu)).backward()
         let fused = try [x, w, b].map { try #require($0.gradient).values() }
         for tensor in [x, w, b] { tensor.zeroGradient() }
@@ -128,7 +131,10 @@ struct ConvolutionTests {
     @Test func mismatchedChannelsNameBothShapes() throws {
         let x = try Tensor.zeros([1, 3, 8, 8])
         let w = try Tensor.zeros([4, 2, 3, 3])
-        #expect(throws: TensorsError.shapeMismatch(op: "convolution (channels, 1 groups)", lhs: [1, 3, 8, 8], rhs: [4, 2, 3, 3])) {
+        #expect(
+            throws: TensorsError.shapeMismatch(
+                op: "convolution (channels, 1 groups)", lhs: [1, 3, 8, 8], rhs: [4, 2, 3, 3])
+        ) {
             try x.convolved(with: w)
         }
         #expect(throws: TensorsError.self) { try x.convolved(with: Tensor.zeros([4, 3, 11, 11])) }
@@ -152,9 +158,11 @@ struct WinogradConvolutionTests {
             input: try x.values(), inputShape: x.shape, weight: try w.values(), weightShape: w.shape,
             bias: try b.values(), stride: 1, padding: 1, dilation: 1, groups: 1)
         expectClose(try y.values(), expected.values, tolerance: 1e-4)
-        let geometry = try ConvolutionGeometry(source: x.shape, weights: w.shape, hasBias: true, options: winograd, op: "test")
+        let geometry = try ConvolutionGeometry(
+            source: x.shape, weights: w.shape, hasBias: true, options: winograd, op: "test")
         let primitive = try ConvolutionPrimitives.forward(geometry, activation: .none, training: true)
-        let expectedAlgorithm = ConvolutionPrimitives.winogradAvailable ? dnnl_convolution_winograd : dnnl_convolution_direct
+        let expectedAlgorithm =
+            ConvolutionPrimitives.winogradAvailable ? dnnl_convolution_winograd : dnnl_convolution_direct
         #expect(ConvolutionPrimitives.algorithm(of: primitive) == expectedAlgorithm)
 
         try projected(y).backward()
@@ -174,7 +182,8 @@ struct WinogradConvolutionTests {
             let w = try generator.tensor(weight)
             let options = ConvolutionOptions(stride: [stride], padding: [1], algorithm: .winograd)
             let direct = ConvolutionOptions(stride: [stride], padding: [1])
-            expectClose(try x.convolved(with: w, options: options).values(), try x.convolved(with: w, options: direct).values())
+            expectClose(
+                try x.convolved(with: w, options: options).values(), try x.convolved(with: w, options: direct).values())
         }
     }
 }
@@ -184,7 +193,9 @@ struct WinogradConvolutionTests {
 /// where the dispatch would not choose it).
 @Suite("Depth-sliced 3D convolution")
 struct DepthSlicedConvolutionTests {
-    @Test(arguments: [([1, 20, 5, 7, 6], 18, 3), ([2, 3, 4, 6, 5], 16, 3), ([1, 16, 3, 4, 4], 32, 1), ([1, 4, 6, 5, 5], 8, 5)])
+    @Test(arguments: [
+        ([1, 20, 5, 7, 6], 18, 3), ([2, 3, 4, 6, 5], 16, 3), ([1, 16, 3, 4, 4], 32, 1), ([1, 4, 6, 5, 5], 8, 5),
+    ])
     func matchesDirectConvolution(inputShape: [Int], outputChannels: Int, kernelDepth: Int) throws {
         var generator = TestValues(seed: 40)
         let x = try generator.tensor(inputShape, requiresGradient: true)
@@ -192,7 +203,8 @@ struct DepthSlicedConvolutionTests {
         let b = try generator.tensor([outputChannels], requiresGradient: true)
         let padding = [kernelDepth / 2, 1, 1]
         let sliced = ConvolutionOptions(padding: padding, algorithm: .winograd)
-        let geometry = try ConvolutionGeometry(source: x.shape, weights: w.shape, hasBias: true, options: sliced, op: "test")
+        let geometry = try ConvolutionGeometry(
+            source: x.shape, weights: w.shape, hasBias: true, options: sliced, op: "test")
         #expect(DepthSlicedConvolution.applies(to: geometry) == ConvolutionPrimitives.winogradAvailable)
         let draw = try Dropout(probability: 0.3, seed: 2)
         for (activation, dropout) in [(FusedActivation.none, nil), (.relu, draw)] {

@@ -53,7 +53,8 @@ struct DropoutTests {
     func fusedConvolutionDropoutEqualsSeparateOps(activation: FusedActivation, shape: [Int]) throws {
         var generator = TestValues(seed: 4)
         let x = try generator.tensor(shape, requiresGradient: true)
-        let w = try generator.tensor([18, shape[1]] + Array(repeating: 3, count: shape.count - 2), requiresGradient: true)
+        let w = try generator.tensor(
+            [18, shape[1]] + Array(repeating: 3, count: shape.count - 2), requiresGradient: true)
         let b = try generator.tensor([18], requiresGradient: true)
         let draw = try Dropout(probability: 0.5, seed: 11)
         let options = ConvolutionOptions(padding: [1])

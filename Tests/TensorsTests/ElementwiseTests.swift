@@ -68,16 +68,23 @@ struct ArithmeticTests {
     /// one it gets when both need theirs.
     @Test(arguments: [false, true])
     func onlyOperandsThatNeedAGradientGetOne(constantOnTheLeft: Bool) throws {
-        let (lhsValues, rhsValues) = (try awayFromZero([2, 3, 4, 4], seed: 3), try awayFromZero([2, 1, 4, 4], seed: 4))
+        let (lhsValues, rhsValues) = (
+            try awayFromZero([2, 3, 4, 4], seed: 3), try awayFromZero([2, 1, 4, 4], seed: 4)
+        )
         for operation in [Tensor.BinaryOperation.add, .subtract, .multiply, .divide] {
             let (lhs, rhs) = (try lhsValues.values(), try rhsValues.values())
-            let both = (try Tensor(shape: [2, 3, 4, 4], values: lhs, requiresGradient: true),
-                        try Tensor(shape: [2, 1, 4, 4], values: rhs, requiresGradient: true))
+            let both = (
+                try Tensor(shape: [2, 3, 4, 4], values: lhs, requiresGradient: true),
+                try Tensor(shape: [2, 1, 4, 4], values: rhs, requiresGradient: true)
+            )
             try projected(both.0.binary(operation, both.1)).backward()
-            let one = (try Tensor(shape: [2, 3, 4, 4], values: lhs, requiresGradient: !constantOnTheLeft),
-                       try Tensor(shape: [2, 1, 4, 4], values: rhs, requiresGradient: constantOnTheLeft))
+            let one = (
+                try Tensor(shape: [2, 3, 4, 4], values: lhs, requiresGradient: !constantOnTheLeft),
+                try Tensor(shape: [2, 1, 4, 4], values: rhs, requiresGradient: constantOnTheLeft)
+            )
             try projected(one.0.binary(operation, one.1)).backward()
-            let (constant, trained, expected) = constantOnTheLeft
+            let (constant, trained, expected) =
+                constantOnTheLeft
                 ? (one.0, one.1, both.1.gradient!) : (one.1, one.0, both.0.gradient!)
             #expect(constant.gradient == nil)
             expectClose(try trained.gradient!.values(), try expected.values())

@@ -54,14 +54,18 @@ enum Golden {
         forward: ([String: Tensor]) throws -> Tensor
     ) throws {
         var inputs: [String: Tensor] = [:]
-        for (key, value) in golden.tensors { inputs[key] = try value.tensor(requiresGradient: differentiable.contains(key)) }
+        for (key, value) in golden.tensors {
+            inputs[key] = try value.tensor(requiresGradient: differentiable.contains(key))
+        }
         let output = try forward(inputs)
         try expectMatches(output, golden.tensor("output"), "\(golden.name) output", sourceLocation: sourceLocation)
         let loss = try golden.tensors["projection"].map { try output.multiplied(by: $0.tensor()).sum() } ?? output
         try loss.backward()
         for key in differentiable {
             let gradient = try #require(inputs[key]?.gradient, "\(golden.name): no gradient for \(key)")
-            try expectMatches(gradient, golden.tensor("\(key)_grad"), "\(golden.name) \(key) gradient", sourceLocation: sourceLocation)
+            try expectMatches(
+                gradient, golden.tensor("\(key)_grad"), "\(golden.name) \(key) gradient", sourceLocation: sourceLocation
+            )
         }
     }
 
@@ -75,9 +79,12 @@ enum Golden {
         let values = try actual.values()
         let absolute = 1e-5 * max(1, expected.data.map { Swift.abs($0) }.max() ?? 0)
         var failures = 0
-        for (index, (a, e)) in zip(values, expected.data).enumerated() where Swift.abs(a - e) > 1e-4 * Swift.abs(e) + absolute {
+        for (index, (a, e)) in zip(values, expected.data).enumerated()
+        where Swift.abs(a - e) > 1e-4 * Swift.abs(e) + absolute {
             failures += 1
-            if failures <= 3 { Issue.record("\(what) element \(index): \(a) vs PyTorch \(e)", sourceLocation: sourceLocation) }
+            if failures <= 3 {
+                Issue.record("\(what) element \(index): \(a) vs PyTorch \(e)", sourceLocation: sourceLocation)
+            }
         }
         if failures > 3 { Issue.record("\(what): \(failures) elements differ in all", sourceLocation: sourceLocation) }
     }

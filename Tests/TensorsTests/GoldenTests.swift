@@ -10,8 +10,11 @@ struct GoldenTests {
         let cases = try Golden.load()
         #expect(cases.count >= 40)
         let ops = Set(cases.map(\.op))
-        #expect(ops == ["conv", "conv_transpose", "pool", "resize", "batch_norm", "group_norm", "softmax", "bce",
-            "cross_entropy", "dice", "mse"])
+        #expect(
+            ops == [
+                "conv", "conv_transpose", "pool", "resize", "batch_norm", "group_norm", "softmax", "bce",
+                "cross_entropy", "dice", "mse",
+            ])
     }
 
     static func convolutionOptions(_ golden: GoldenCase) -> ConvolutionOptions {
@@ -47,7 +50,8 @@ struct GoldenTests {
 
     @Test(arguments: Golden.cases("resize"))
     func resampling(_ golden: GoldenCase) throws {
-        let mode: ResamplingMode = golden.ints("mode")[0] == 0 ? .nearest : .linear(alignCorners: golden.flag("align_corners"))
+        let mode: ResamplingMode =
+            golden.ints("mode")[0] == 0 ? .nearest : .linear(alignCorners: golden.flag("align_corners"))
         try Golden.check(golden, differentiable: ["input"]) { t in
             try t["input"]!.resized(to: golden.ints("size"), mode: mode)
         }
@@ -60,10 +64,12 @@ struct GoldenTests {
         try state.setRunningStatistics(
             mean: golden.tensor("running_mean").data, variance: golden.tensor("running_var").data)
         try Golden.check(golden, differentiable: ["input", "weight", "bias"]) { t in
-            try t["input"]!.batchNormalized(scale: t["weight"]!, shift: t["bias"]!, state: state, training: golden.flag("training"))
+            try t["input"]!.batchNormalized(
+                scale: t["weight"]!, shift: t["bias"]!, state: state, training: golden.flag("training"))
         }
         try Golden.expectMatches(state.runningMean, golden.tensor("running_mean_after"), "\(golden.name) running mean")
-        try Golden.expectMatches(state.runningVariance, golden.tensor("running_var_after"), "\(golden.name) running variance")
+        try Golden.expectMatches(
+            state.runningVariance, golden.tensor("running_var_after"), "\(golden.name) running variance")
     }
 
     @Test(arguments: Golden.cases("group_norm"))
@@ -90,7 +96,9 @@ struct GoldenTests {
     @Test(arguments: Golden.cases("cross_entropy"))
     func crossEntropyLoss(_ golden: GoldenCase) throws {
         try Golden.check(golden, differentiable: ["logits"]) { t in
-            try crossEntropy(t["logits"]!, targets: t["targets"]!, weights: t["weights"], ignoreIndex: golden.ints("ignore_index")[0])
+            try crossEntropy(
+                t["logits"]!, targets: t["targets"]!, weights: t["weights"], ignoreIndex: golden.ints("ignore_index")[0]
+            )
         }
     }
 

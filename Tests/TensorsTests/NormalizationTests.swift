@@ -26,11 +26,12 @@ func blockedFeatureMap(_ generator: inout TestValues, batch: Int = 2, size: [Int
 @Suite("Normalisation")
 struct NormalizationTests {
     @Test(arguments: normalizationCases)
-    func batchNormTrainingGradients(_ case_: NormalizationCase) throws {
+    func batchNormTrainingGradients(_ testCase: NormalizationCase) throws {
         var generator = TestValues(seed: 10)
-        let channels = case_.shape[1]
-        let x = try generator.tensor(case_.shape, requiresGradient: true)
-        let scale = try Tensor(shape: [channels], values: generator.array(channels).map { $0 + 1.5 }, requiresGradient: true)
+        let channels = testCase.shape[1]
+        let x = try generator.tensor(testCase.shape, requiresGradient: true)
+        let scale = try Tensor(
+            shape: [channels], values: generator.array(channels).map { $0 + 1.5 }, requiresGradient: true)
         let shift = try generator.tensor([channels], requiresGradient: true)
         let state = try BatchNormState(channels: channels)
         try expectGradientsMatchFiniteDifferences([x, scale, shift], stride: 3) { inputs in
@@ -39,14 +40,15 @@ struct NormalizationTests {
     }
 
     @Test(arguments: normalizationCases)
-    func batchNormEvaluationGradients(_ case_: NormalizationCase) throws {
+    func batchNormEvaluationGradients(_ testCase: NormalizationCase) throws {
         var generator = TestValues(seed: 11)
-        let channels = case_.shape[1]
-        let x = try generator.tensor(case_.shape, requiresGradient: true)
+        let channels = testCase.shape[1]
+        let x = try generator.tensor(testCase.shape, requiresGradient: true)
         let scale = try generator.tensor([channels], requiresGradient: true)
         let shift = try generator.tensor([channels], requiresGradient: true)
         let state = try BatchNormState(channels: channels)
-        try state.setRunningStatistics(mean: generator.array(channels), variance: generator.array(channels).map { $0 + 1.5 })
+        try state.setRunningStatistics(
+            mean: generator.array(channels), variance: generator.array(channels).map { $0 + 1.5 })
         try expectGradientsMatchFiniteDifferences([x, scale, shift], stride: 3) { inputs in
             try projected(inputs[0].batchNormalized(scale: inputs[1], shift: inputs[2], state: state, training: false))
         }
@@ -94,7 +96,8 @@ struct NormalizationTests {
         let scale = try generator.tensor([3], requiresGradient: true)
         let shift = try generator.tensor([3], requiresGradient: true)
         let state = try BatchNormState(channels: 3)
-        let fused = try x.batchNormalized(scale: scale, shift: shift, state: state, training: training, activation: .relu)
+        let fused = try x.batchNormalized(
+            scale: scale, shift: shift, state: state, training: training, activation: .relu)
         try projected(fused).backward()
         let fusedGradients = try [x, scale, shift].map { try #require($0.gradient).values() }
         for tensor in [x, scale, shift] { tensor.zeroGradient() }
@@ -111,20 +114,22 @@ struct NormalizationTests {
         let (blocked, plain) = try blockedFeatureMap(&generator)
         #expect(!blocked.layout.isPlain)
         let (scale, shift) = (try generator.tensor([16]), try generator.tensor([16]))
-        let a = try blocked.batchNormalized(scale: scale, shift: shift, state: BatchNormState(channels: 16), training: true)
-        let b = try plain.batchNormalized(scale: scale, shift: shift, state: BatchNormState(channels: 16), training: true)
+        let a = try blocked.batchNormalized(
+            scale: scale, shift: shift, state: BatchNormState(channels: 16), training: true)
+        let b = try plain.batchNormalized(
+            scale: scale, shift: shift, state: BatchNormState(channels: 16), training: true)
         expectClose(try a.values(), try b.values(), tolerance: 1e-5)
     }
 
     @Test(arguments: normalizationCases)
-    func groupNormGradients(_ case_: NormalizationCase) throws {
+    func groupNormGradients(_ testCase: NormalizationCase) throws {
         var generator = TestValues(seed: 15)
-        let channels = case_.shape[1]
-        let x = try generator.tensor(case_.shape, requiresGradient: true)
+        let channels = testCase.shape[1]
+        let x = try generator.tensor(testCase.shape, requiresGradient: true)
         let scale = try generator.tensor([channels], requiresGradient: true)
         let shift = try generator.tensor([channels], requiresGradient: true)
         try expectGradientsMatchFiniteDifferences([x, scale, shift], stride: 3) { inputs in
-            try projected(inputs[0].groupNormalized(groups: case_.groups, scale: inputs[1], shift: inputs[2]))
+            try projected(inputs[0].groupNormalized(groups: testCase.groups, scale: inputs[1], shift: inputs[2]))
         }
     }
 
@@ -166,14 +171,19 @@ struct NormalizationTests {
         let x = try Tensor.zeros([2, 6, 4, 4])
         let (scale, shift) = (try Tensor.ones([6]), try Tensor.zeros([6]))
         #expect(throws: TensorsError.self) { try x.groupNormalized(groups: 4, scale: scale, shift: shift) }
-        #expect(throws: TensorsError.shapeMismatch(op: "group normalisation scale/shift", lhs: [2, 6, 4, 4], rhs: [5])) {
+        #expect(throws: TensorsError.shapeMismatch(op: "group normalisation scale/shift", lhs: [2, 6, 4, 4], rhs: [5]))
+        {
             try x.groupNormalized(groups: 2, scale: Tensor.ones([5]), shift: shift)
         }
-        #expect(throws: TensorsError.shapeMismatch(op: "batch normalisation running statistics", lhs: [2, 6, 4, 4], rhs: [3])) {
+        #expect(
+            throws: TensorsError.shapeMismatch(
+                op: "batch normalisation running statistics", lhs: [2, 6, 4, 4], rhs: [3])
+        ) {
             try x.batchNormalized(scale: scale, shift: shift, state: BatchNormState(channels: 3), training: true)
         }
         #expect(throws: TensorsError.self) {
-            try Tensor.zeros([1, 6, 1, 1]).batchNormalized(scale: scale, shift: shift, state: BatchNormState(channels: 6), training: true)
+            try Tensor.zeros([1, 6, 1, 1]).batchNormalized(
+                scale: scale, shift: shift, state: BatchNormState(channels: 6), training: true)
         }
     }
 }

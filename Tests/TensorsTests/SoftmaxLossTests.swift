@@ -57,7 +57,8 @@ struct SoftmaxLossTests {
     @Test(arguments: lossShapes)
     func binaryCrossEntropyGradients(_ shape: [Int]) throws {
         var generator = TestValues(seed: 33)
-        let logits = try Tensor(shape: shape, values: generator.array(shape.reduce(1, *)).map { $0 * 4 }, requiresGradient: true)
+        let logits = try Tensor(
+            shape: shape, values: generator.array(shape.reduce(1, *)).map { $0 * 4 }, requiresGradient: true)
         let targets = try probabilities(shape, seed: 34)
         targets.requiresGradient = true
         var weightShape = shape
@@ -84,7 +85,8 @@ struct SoftmaxLossTests {
     @Test(arguments: lossShapes)
     func crossEntropyGradients(_ shape: [Int]) throws {
         var generator = TestValues(seed: 36)
-        let logits = try Tensor(shape: shape, values: generator.array(shape.reduce(1, *)).map { $0 * 3 }, requiresGradient: true)
+        let logits = try Tensor(
+            shape: shape, values: generator.array(shape.reduce(1, *)).map { $0 * 3 }, requiresGradient: true)
         let targets = try classTargets(shape)
         let weights = try probabilities(targets.shape, seed: 37)
         try expectGradientsMatchFiniteDifferences([logits], stride: 2) { try crossEntropy($0[0], targets: targets) }
@@ -108,8 +110,12 @@ struct SoftmaxLossTests {
         let logitsAgain = try Tensor(shape: [1, 2, 1, 3], values: [0, 1, 5, 0, 0, -5], requiresGradient: true)
         try crossEntropy(logitsAgain, targets: Tensor(shape: [1, 1, 1, 3], repeating: -1)).backward()
         #expect(try #require(logitsAgain.gradient).values().allSatisfy { $0 == 0 })
-        #expect(throws: TensorsError.self) { try crossEntropy(logits, targets: Tensor(shape: [1, 1, 1, 3], values: [0, 2, 1])) }
-        #expect(throws: TensorsError.self) { try crossEntropy(logits, targets: Tensor(shape: [1, 1, 1, 3], values: [0, 0.5, 1])) }
+        #expect(throws: TensorsError.self) {
+            try crossEntropy(logits, targets: Tensor(shape: [1, 1, 1, 3], values: [0, 2, 1]))
+        }
+        #expect(throws: TensorsError.self) {
+            try crossEntropy(logits, targets: Tensor(shape: [1, 1, 1, 3], values: [0, 0.5, 1]))
+        }
         #expect(throws: TensorsError.shapeMismatch(op: "cross-entropy", lhs: [1, 2, 1, 3], rhs: [1, 2, 1, 3])) {
             try crossEntropy(logits, targets: logits)
         }
@@ -143,12 +149,15 @@ struct SoftmaxLossTests {
         let prediction = try generator.tensor(shape, requiresGradient: true)
         let target = try generator.tensor(shape, requiresGradient: true)
         let weights = try probabilities(shape, seed: 42)
-        try expectGradientsMatchFiniteDifferences([prediction, target], stride: 3) { try meanSquaredError($0[0], $0[1]) }
+        try expectGradientsMatchFiniteDifferences([prediction, target], stride: 3) {
+            try meanSquaredError($0[0], $0[1])
+        }
         try expectGradientsMatchFiniteDifferences([prediction, target], stride: 3) {
             try meanSquaredError($0[0], $0[1], weights: weights)
         }
         let values = zip(try prediction.values(), try target.values()).map { Double($0 - $1) * Double($0 - $1) }
-        expectClose(try meanSquaredError(prediction, target).values(), [Float(values.reduce(0, +) / Double(values.count))])
+        expectClose(
+            try meanSquaredError(prediction, target).values(), [Float(values.reduce(0, +) / Double(values.count))])
     }
 
     @Test func lossShapeErrorsNameBothShapes() throws {
@@ -157,9 +166,13 @@ struct SoftmaxLossTests {
         #expect(throws: TensorsError.shapeMismatch(op: "binary cross-entropy", lhs: [1, 2, 3, 3], rhs: [1, 2, 3, 4])) {
             try binaryCrossEntropyWithLogits(a, b)
         }
-        #expect(throws: TensorsError.shapeMismatch(op: "mean squared error weights", lhs: [1, 2, 3, 3], rhs: [1, 2, 3, 4])) {
+        #expect(
+            throws: TensorsError.shapeMismatch(op: "mean squared error weights", lhs: [1, 2, 3, 3], rhs: [1, 2, 3, 4])
+        ) {
             try meanSquaredError(a, a, weights: b)
         }
-        #expect(throws: TensorsError.shapeMismatch(op: "soft Dice", lhs: [1, 2, 3, 3], rhs: [1, 2, 3, 4])) { try softDice(a, b) }
+        #expect(throws: TensorsError.shapeMismatch(op: "soft Dice", lhs: [1, 2, 3, 3], rhs: [1, 2, 3, 4])) {
+            try softDice(a, b)
+        }
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 import ImageFormats
 import Imaging
-import Segmentation
-import Testing
 import Networks
+import Segmentation
 import TestSupport
+import Testing
 
 @testable import Training
 
@@ -84,12 +84,14 @@ import TestSupport
         }
     }
 
-    @Test("a model with a cell diameter returns labels and maps at the image's size; a given diameter skips the estimate")
+    @Test(
+        "a model with a cell diameter returns labels and maps at the image's size; a given diameter skips the estimate")
     func segmentationComesBackAtTheImageSize() throws {
         let network = try UNet(
             UNetConfiguration(inputChannels: 1, outputChannels: 3, widths: [4, 8], dropout: 0), seed: 5)
         let info = SegmentationModelInfo(
-            task: .instances, input: InputPreparation(channels: 1), classCount: 3, patchShape: [32, 32], cellDiameter: 24)
+            task: .instances, input: InputPreparation(channels: 1), classCount: 3, patchShape: [32, 32],
+            cellDiameter: 24)
         let scaled = SegmentationModel(network: network, info: info)
         var plainInfo = info
         plainInfo.cellDiameter = nil
@@ -109,7 +111,8 @@ import TestSupport
         #expect(same.labels == atItsSize.labels)
 
         let uncertain = try scaled.segment(
-            image, source: "test", predictor: predictor, monteCarloSamples: 2, measuresUncertainty: true, cellDiameter: 6)
+            image, source: "test", predictor: predictor, monteCarloSamples: 2, measuresUncertainty: true,
+            cellDiameter: 6)
         #expect(uncertain.entropy?.count == 40 * 56 && uncertain.variance?.count == 3 * 40 * 56)
     }
 

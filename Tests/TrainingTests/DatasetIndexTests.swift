@@ -20,7 +20,9 @@ struct DatasetIndexTests {
     @Test func foldersPairFilesByStemAndSkipOthers() throws {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        for name in ["images/a.png", "images/b.tif", "images/notes.txt", "images/c.png", "labels/a.tif", "labels/b.png"] {
+        for name in [
+            "images/a.png", "images/b.tif", "images/notes.txt", "images/c.png", "labels/a.tif", "labels/b.png",
+        ] {
             try touch(root.appendingPathComponent(name))
         }
         let entries = try DatasetIndex.folders(
@@ -29,7 +31,8 @@ struct DatasetIndexTests {
         #expect(entries[1].labels.lastPathComponent == "b.png")
         // For self-supervision the unlabelled image is listed, marked as such.
         let all = try DatasetIndex.folders(
-            images: root.appendingPathComponent("images"), labels: root.appendingPathComponent("labels"), includingUnlabelled: true)
+            images: root.appendingPathComponent("images"), labels: root.appendingPathComponent("labels"),
+            includingUnlabelled: true)
         #expect(all.map(\.stem) == ["a", "b", "c"])
         #expect(all.map(\.hasLabels) == [true, true, false])
     }
@@ -40,7 +43,8 @@ struct DatasetIndexTests {
         try touch(root.appendingPathComponent("images/cell1.png"))
         try touch(root.appendingPathComponent("labels/mask1.png"))
         #expect {
-            try DatasetIndex.folders(images: root.appendingPathComponent("images"), labels: root.appendingPathComponent("labels"))
+            try DatasetIndex.folders(
+                images: root.appendingPathComponent("images"), labels: root.appendingPathComponent("labels"))
         } throws: { error in
             let text = "\(error)"
             return text.contains("cell1") && text.contains("mask1")
@@ -74,7 +78,10 @@ struct DatasetIndexTests {
     }
 
     @Test func splitHoldsOutTheFractionDeterministically() {
-        let entries = (0..<10).map { DatasetEntry(stem: "s\($0)", image: URL(fileURLWithPath: "/x\($0)"), labels: URL(fileURLWithPath: "/y\($0)")) }
+        let entries = (0..<10).map {
+            DatasetEntry(
+                stem: "s\($0)", image: URL(fileURLWithPath: "/x\($0)"), labels: URL(fileURLWithPath: "/y\($0)"))
+        }
         let (train, validation) = TrainingData.split(entries, fraction: 0.2, seed: 3)
         #expect(train.count == 8 && validation.count == 2)
         #expect(Set(train.map(\.stem)).isDisjoint(with: validation.map(\.stem)))

@@ -14,7 +14,9 @@ struct InstanceDecoderTests {
         let centres = [(20.0, 19.0), (20.0, 41.0)]
         for y in 0..<h {
             for x in 0..<w {
-                let distances = centres.map { ((Double(y) - $0.0) * (Double(y) - $0.0) + (Double(x) - $0.1) * (Double(x) - $0.1)).squareRoot() }
+                let distances = centres.map {
+                    ((Double(y) - $0.0) * (Double(y) - $0.0) + (Double(x) - $0.1) * (Double(x) - $0.1)).squareRoot()
+                }
                 let nearest = distances[0] <= distances[1] ? 0 : 1
                 let pixel = y * w + x
                 var classes: (Float, Float, Float) = (1, 0, 0)
@@ -33,7 +35,8 @@ struct InstanceDecoderTests {
 
     @Test func watershedSplitsTouchingCellsAlongTheirBoundary() throws {
         let (probabilities, truth) = Self.touchingDisks()
-        let labels = try InstanceDecoder(task: .instances, options: InstanceOptions()).labels(from: probabilities, shape: [40, 60])
+        let labels = try InstanceDecoder(task: .instances, options: InstanceOptions()).labels(
+            from: probabilities, shape: [40, 60])
         #expect(labels.instanceCount == 2)
         let left = labels.labels[20 * 60 + 10], right = labels.labels[20 * 60 + 50]
         #expect(left != 0 && right != 0 && left != right)
@@ -59,14 +62,16 @@ struct InstanceDecoderTests {
         for y in 2..<8 { for x in 2..<8 { foreground[y * 20 + x] = 0.9 } }
         for y in 12..<18 { for x in 12..<18 { foreground[y * 20 + x] = 0.9 } }
         foreground[19 * 20 + 0] = 0.9
-        let labels = try InstanceDecoder(task: .binary, options: InstanceOptions(minimumSize: 4)).labels(from: foreground, shape: [20, 20])
+        let labels = try InstanceDecoder(task: .binary, options: InstanceOptions(minimumSize: 4)).labels(
+            from: foreground, shape: [20, 20])
         #expect(labels.instanceCount == 2)
         #expect(labels.labels[19 * 20] == 0)
     }
 
     @Test func classesTakeTheMostProbableClass() throws {
         let probabilities: [Float] = [0.6, 0.1, 0.2, 0.3, 0.1, 0.7]  // 3 classes, 2 pixels
-        let labels = try InstanceDecoder(task: .classes, options: InstanceOptions()).labels(from: probabilities, shape: [1, 2])
+        let labels = try InstanceDecoder(task: .classes, options: InstanceOptions()).labels(
+            from: probabilities, shape: [1, 2])
         #expect(labels.labels == [0, 2])
     }
 
@@ -76,19 +81,26 @@ struct InstanceDecoderTests {
         var edges = [Float](repeating: 0.05, count: 30 * 40)
         for y in 5...24 {
             for x in 5...34 {
-                if y == 5 || y == 24 || x == 5 || x == 34 { edges[y * 40 + x] = 0.95 } else if x == 20 || x == 21 { edges[y * 40 + x] = middle }
+                if y == 5 || y == 24 || x == 5 || x == 34 {
+                    edges[y * 40 + x] = 0.95
+                } else if x == 20 || x == 21 {
+                    edges[y * 40 + x] = middle
+                }
             }
         }
         return edges
     }
 
-    @Test("edge maps: a weak dividing line is merged away, a strong one keeps two cells", arguments: [
-        (Float(0.4), 1), (Float(0.9), 2),
-    ])
+    @Test(
+        "edge maps: a weak dividing line is merged away, a strong one keeps two cells",
+        arguments: [
+            (Float(0.4), 1), (Float(0.9), 2),
+        ])
     func edgesMergeWeakBoundaries(middle: Float, expected: Int) throws {
         // Seeds need P(edge) < 0.3, so both lines split the seeds; merging decides.
         let options = InstanceOptions(seedThreshold: 0.7, minimumSize: 4, mergeThreshold: 0.5)
-        let labels = try InstanceDecoder(task: .edges, options: options).labels(from: Self.edgeMap(middle: middle), shape: [30, 40])
+        let labels = try InstanceDecoder(task: .edges, options: options).labels(
+            from: Self.edgeMap(middle: middle), shape: [30, 40])
         #expect(labels.instanceCount == expected)
         #expect(labels.labels[0] == 0)
     }

@@ -20,7 +20,8 @@ import Testing
 
     @Test func tasksFollowEachOther() throws {
         let layout = MixtureLayout(tasks: [
-            .init(components: [2, 1], reconstructedChannels: [0]), .init(components: [1, 1, 1], reconstructedChannels: [0, 1]),
+            .init(components: [2, 1], reconstructedChannels: [0]),
+            .init(components: [1, 1, 1], reconstructedChannels: [0, 1]),
         ])
         try layout.validate(inputChannels: 2)
         #expect(layout.tasks.map(\.outputChannels) == [6, 9])
@@ -40,17 +41,25 @@ import Testing
                 return invalid.setting.rawValue
             } catch { return "\(error)" }
         }
-        #expect(setting(MixtureLayout(tasks: [.init(components: [1], reconstructedChannels: [0])])) == "mixtureComponents")
-        #expect(setting(MixtureLayout(tasks: [.init(components: [1, 0], reconstructedChannels: [0])])) == "mixtureComponents")
-        #expect(setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [2])])) == "reconstructedChannels")
-        #expect(setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [1, 1])])) == "reconstructedChannels")
+        #expect(
+            setting(MixtureLayout(tasks: [.init(components: [1], reconstructedChannels: [0])])) == "mixtureComponents")
+        #expect(
+            setting(MixtureLayout(tasks: [.init(components: [1, 0], reconstructedChannels: [0])]))
+                == "mixtureComponents")
+        #expect(
+            setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [2])]))
+                == "reconstructedChannels")
+        #expect(
+            setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [1, 1])]))
+                == "reconstructedChannels")
         #expect(setting(MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [])])) == nil)
     }
 
     @Test("training options build the layout, one list for all tasks or one per task")
     func optionsBuildLayouts() throws {
         var options = TrainingOptions()
-        #expect(try options.mixtureLayout(taskClasses: [2], inputChannels: 3) == .standard(classCount: 2, inputChannels: 3))
+        #expect(
+            try options.mixtureLayout(taskClasses: [2], inputChannels: 3) == .standard(classCount: 2, inputChannels: 3))
         options.mixtureComponents = [2]
         options.reconstructedChannels = [[0], [0, 1]]
         let layout = try options.mixtureLayout(taskClasses: [2, 3], inputChannels: 2)
@@ -72,14 +81,16 @@ import Testing
         let task = MixtureLayout.Task(components: [1, 1], reconstructedChannels: [])
         let loss = ScribbleLoss(layout: MixtureLayout(tasks: [task, task]))
         let log3 = Float(Foundation.log(3.0)), log4 = Float(Foundation.log(4.0))
-        let scores = try Tensor(shape: [1, 4, 2, 2], values: [0, log4, 0, 0, log3, 0, 0, 0] + [0, 0, 0, 0, 0, 0, 0, log4])
+        let scores = try Tensor(
+            shape: [1, 4, 2, 2], values: [0, log4, 0, 0, log3, 0, 0, 0] + [0, 0, 0, 0, 0, 0, 0, log4])
         // Task 1: pixel 0 foreground (P 3/4), pixel 1 background (P 4/5); task 2: pixel 2 foreground (P 1/2),
         // pixel 3 background (P 1/5).
         let batch = PatchBatch(
             input: [0, 0, 0, 0], target: [1, 0, 0, 0] + [0, 0, 1, 0], weights: [1, 1, 0, 0] + [0, 0, 1, 1],
             inputShape: [1, 1, 2, 2], targetChannels: 2)
         let value = try loss(scores, batch: batch).values()[0]
-        let expected = 0.45 * -(Foundation.log(0.75) + Foundation.log(0.8)) + 0.45 * -(Foundation.log(0.5) + Foundation.log(0.2))
+        let expected =
+            0.45 * -(Foundation.log(0.75) + Foundation.log(0.8)) + 0.45 * -(Foundation.log(0.5) + Foundation.log(0.2))
         #expect(abs(Double(value) - expected) < 1e-5)
     }
 
@@ -107,7 +118,8 @@ import Testing
         let layout = MixtureLayout(tasks: [.init(components: [1, 1], reconstructedChannels: [])])
         // Logits make P(foreground) a checkerboard of 1/2 ± δ; no scribbles, so only the TV term counts.
         let scores = try Tensor(shape: [1, 2, 2, 2], values: [0, 0, 0, 0, 1, -1, -1, 1])
-        let batch = PatchBatch(input: [0, 0, 0, 0], target: [0, 0, 0, 0], weights: [0, 0, 0, 0], inputShape: [1, 1, 2, 2])
+        let batch = PatchBatch(
+            input: [0, 0, 0, 0], target: [0, 0, 0, 0], weights: [0, 0, 0, 0], inputShape: [1, 1, 2, 2])
         let plain = try ScribbleLoss(layout: layout)(scores, batch: batch).values()[0]
         let smooth = try ScribbleLoss(layout: layout, totalVariationWeight: 2)(scores, batch: batch).values()[0]
         let p = { (z: Double) in 1 / (1 + Foundation.exp(-z)) }
@@ -157,7 +169,8 @@ struct MultiTaskScribbleTrainingTests {
         let (height, width) = (48, 96)
         let image = try ScribbleTrainingTests.threeBands(height: height, width: width, seed: 4)
         for name in ["images", "bright", "dark"] {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         try ImageFormats.write(image, to: folder.appendingPathComponent("images/bands.tif"))
         for (name, cellColumn, backgroundColumn) in [("bright", 12, 84), ("dark", 84, 12)] {
@@ -167,7 +180,8 @@ struct MultiTaskScribbleTrainingTests {
                 values[y * width + backgroundColumn] = ScribbleMap.background
             }
             try ScribbleFiles.write(
-                try ScribbleMap(shape: [height, width], values: values), to: folder.appendingPathComponent("\(name)/bands.png"))
+                try ScribbleMap(shape: [height, width], values: values),
+                to: folder.appendingPathComponent("\(name)/bands.png"))
         }
         let dataset = try DatasetIndex.folders(
             images: folder.appendingPathComponent("images"), labels: folder.appendingPathComponent("bright"),

@@ -12,7 +12,8 @@ struct PatchSamplerTests {
         let values = (0..<count).map { Float($0 + 1) }
         let shape = depth > 1 ? [1, depth, height, width] : [1, height, width]
         let image = try Image(shape: shape, pixels: values)
-        return try TrainingSample(stem: "grid", image: image, target: values, weights: [Float](repeating: 1, count: count))
+        return try TrainingSample(
+            stem: "grid", image: image, target: values, weights: [Float](repeating: 1, count: count))
     }
 
     @Test func plainCropsCopyARegionOfTheImage() throws {
@@ -32,7 +33,9 @@ struct PatchSamplerTests {
 
     @Test(arguments: [false, true])
     func geometricAugmentationMovesImageTargetAndWeightsTogether(volume: Bool) throws {
-        let sample = try volume ? Self.coordinateSample(depth: 6, height: 12, width: 12) : Self.coordinateSample(height: 16, width: 16)
+        let sample =
+            try volume
+            ? Self.coordinateSample(depth: 6, height: 12, width: 12) : Self.coordinateSample(height: 16, width: 16)
         var options = AugmentationOptions.none
         options.flips = true
         options.rotations = true

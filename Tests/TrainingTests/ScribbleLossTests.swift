@@ -21,7 +21,8 @@ import Testing
 
     @Test func partialCrossEntropyMatchesAHandComputedCase() throws {
         // Pixel 0 scribbled foreground with P(fg) = 3/4; pixel 1 scribbled background with P(bg) = 4/5.
-        let scores = try scores(background: [0, Float(Foundation.log(4.0)), 0, 0], foreground: [Float(Foundation.log(3.0)), 0, 0, 0])
+        let scores = try scores(
+            background: [0, Float(Foundation.log(4.0)), 0, 0], foreground: [Float(Foundation.log(3.0)), 0, 0, 0])
         let value = try loss(scores, batch: batch(target: [1, 0, 0, 0], weights: [1, 1, 0, 0])).values()[0]
         let expected = 0.45 * -Foundation.log(0.75) + 0.45 * -Foundation.log(0.8)
         #expect(abs(Double(value) - expected) < 1e-5)
@@ -56,7 +57,8 @@ import Testing
     }
 
     @Test func gradientsReachOnlyScribbledLogitsWithoutReconstruction() throws {
-        let scores = try Tensor.parameter(shape: [1, 4, 2, 2], values: [0, 1, 0.5, -1, 2, 0, 0.3, 0.1, 0, 0, 0, 0, 0, 0, 0, 0])
+        let scores = try Tensor.parameter(
+            shape: [1, 4, 2, 2], values: [0, 1, 0.5, -1, 2, 0, 0.3, 0.1, 0, 0, 0, 0, 0, 0, 0, 0])
         try loss(scores, batch: batch(target: [1, 0, 0, 0], weights: [1, 1, 0, 0])).backward()
         let gradient = try #require(scores.gradient).values()
         for pixel in [2, 3] {
@@ -73,7 +75,8 @@ import Testing
         let side = 64
         let clean = (0..<(side * side)).map { Float($0) }
         var batch = PatchBatch(
-            input: clean, target: [Float](repeating: 0, count: side * side), weights: [Float](repeating: 0, count: side * side),
+            input: clean, target: [Float](repeating: 0, count: side * side),
+            weights: [Float](repeating: 0, count: side * side),
             inputShape: [1, 1, side, side])
         var generator = RandomGenerator(seed: 3)
         BlindSpot(probability: 1).apply(to: &batch, generator: &generator)
@@ -94,7 +97,8 @@ import Testing
     }
 
     @Test func uncorruptedPatchesAreScoredEverywhere() {
-        var batch = PatchBatch(input: [1, 2, 3, 4], target: [0, 0, 0, 0], weights: [0, 0, 0, 0], inputShape: [1, 1, 2, 2])
+        var batch = PatchBatch(
+            input: [1, 2, 3, 4], target: [0, 0, 0, 0], weights: [0, 0, 0, 0], inputShape: [1, 1, 2, 2])
         var generator = RandomGenerator(seed: 1)
         BlindSpot(probability: 0).apply(to: &batch, generator: &generator)
         #expect(batch.input == [1, 2, 3, 4])

@@ -26,7 +26,9 @@ struct ScribbleTrainingTests {
         let scribbles = try ScribbleGenerator(budget: .fraction(0.3), seed: 43).scribbles(for: labels)
         let scribbleURL = folder.appendingPathComponent("c53326fe.png")
         try ScribbleFiles.write(scribbles, to: scribbleURL)
-        return [DatasetEntry(stem: "c53326fe", image: Fixtures.url("dsb/train/images/c53326fe.png"), labels: scribbleURL)]
+        return [
+            DatasetEntry(stem: "c53326fe", image: Fixtures.url("dsb/train/images/c53326fe.png"), labels: scribbleURL)
+        ]
     }
 
     /// Foreground IoU of a model's instances on the held-out crop.
@@ -48,7 +50,9 @@ struct ScribbleTrainingTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let dataset = try Self.scribbledDataset(in: folder)
         let output = folder.appendingPathComponent("model.safetensors")
-        let summary = try Trainer(options: Self.options(epochs: 4, steps: 20), dataset: dataset, output: output).run { _ in }
+        let summary = try Trainer(options: Self.options(epochs: 4, steps: 20), dataset: dataset, output: output).run {
+            _ in
+        }
         #expect(summary.steps == 80)
         let model = try SegmentationModel(contentsOf: output)
         #expect(model.head == .componentMixture(.standard(classCount: 2, inputChannels: 1)))
@@ -60,7 +64,9 @@ struct ScribbleTrainingTests {
         try Trainer(options: blind, dataset: dataset, output: blindOutput).run { _ in }
         let withoutScribbles = try Self.heldOutForegroundIoU(try SegmentationModel(contentsOf: blindOutput))
         #expect(withScribbles > 0.5, "foreground IoU \(withScribbles)")
-        #expect(withScribbles > withoutScribbles + 0.2, "with \(withScribbles), without the scribble loss \(withoutScribbles)")
+        #expect(
+            withScribbles > withoutScribbles + 0.2,
+            "with \(withScribbles), without the scribble loss \(withoutScribbles)")
     }
 
     @Test("each image keeps a validation square whose scribbles are not trained on")
@@ -73,7 +79,8 @@ struct ScribbleTrainingTests {
             try Self.scribbledDataset(in: folder), options: options, channels: nil, taskClasses: nil)
         let sample = data.training[0]
         let held = try #require(data.validation.first).labels.labels
-        let scribbled = try ScribbleFiles.read(folder.appendingPathComponent("c53326fe.png"), shape: [256, 256]).scribbles
+        let scribbled = try ScribbleFiles.read(folder.appendingPathComponent("c53326fe.png"), shape: [256, 256])
+            .scribbles
         for i in held.indices {
             if held[i] != 0 {
                 #expect(sample.weights[i] == 0)
@@ -120,7 +127,8 @@ struct ScribbleTrainingTests {
         options.patchShape = [48, 48]
         let output = folder.appendingPathComponent("model.safetensors")
         try Trainer(
-            options: options, dataset: [DatasetEntry(stem: "bands", image: imageURL, labels: scribbleURL)], output: output
+            options: options, dataset: [DatasetEntry(stem: "bands", image: imageURL, labels: scribbleURL)],
+            output: output
         ).run { _ in }
         let model = try SegmentationModel(contentsOf: output)
         let result = try model.segment(

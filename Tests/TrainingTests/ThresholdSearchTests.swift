@@ -16,9 +16,13 @@ struct ThresholdSearchTests {
                 let pixel = y * w + x
                 let interior = probabilities[h * w + pixel]
                 if (29...31).contains(x), abs(y - 20) <= 8 {
-                    (probabilities[pixel], probabilities[h * w + pixel], probabilities[2 * h * w + pixel]) = (0.02, 0.93, 0.05)
+                    (probabilities[pixel], probabilities[h * w + pixel], probabilities[2 * h * w + pixel]) = (
+                        0.02, 0.93, 0.05
+                    )
                 } else if interior == 0.9 {
-                    (probabilities[pixel], probabilities[h * w + pixel], probabilities[2 * h * w + pixel]) = (0.005, 0.99, 0.005)
+                    (probabilities[pixel], probabilities[h * w + pixel], probabilities[2 * h * w + pixel]) = (
+                        0.005, 0.99, 0.005
+                    )
                 }
             }
         }
@@ -28,13 +32,15 @@ struct ThresholdSearchTests {
     @Test func picksTheSeedThresholdThatSplitsTouchingCells() throws {
         let (probabilities, truth) = try Self.disksJoinedByAnInteriorStrip()
         // The default seeds (0.5) join the disks into one object.
-        let joined = try InstanceDecoder(task: .instances, options: InstanceOptions()).labels(from: probabilities, shape: truth.shape)
+        let joined = try InstanceDecoder(task: .instances, options: InstanceOptions()).labels(
+            from: probabilities, shape: truth.shape)
         #expect(joined.instanceCount == 1)
 
         let best = try #require(
             try Validator.bestInstanceOptions(
                 task: .instances, starting: InstanceOptions(mergeThreshold: 0.3),
-                probabilities: [CellScaledProbabilities(values: probabilities, shape: truth.shape, scale: 1)], truths: [truth]))
+                probabilities: [CellScaledProbabilities(values: probabilities, shape: truth.shape, scale: 1)],
+                truths: [truth]))
         #expect(best.score == 1)
         #expect(best.options.seedThreshold == 0.95)  // the first of the grid above 0.93
         #expect(best.options.foregroundThreshold == 0.3)  // every level works: the first is kept
@@ -43,6 +49,8 @@ struct ThresholdSearchTests {
     }
 
     @Test func noImagesNoChoice() throws {
-        #expect(try Validator.bestInstanceOptions(task: .instances, starting: InstanceOptions(), probabilities: [], truths: []) == nil)
+        #expect(
+            try Validator.bestInstanceOptions(
+                task: .instances, starting: InstanceOptions(), probabilities: [], truths: []) == nil)
     }
 }

@@ -10,7 +10,9 @@ struct TileAxisTests {
         #expect(axis.starts.allSatisfy { $0 % alignment == 0 })
         var total = [Float](repeating: 0, count: extent)
         for (index, start) in axis.starts.enumerated() {
-            for i in 0..<axis.tileSize where start + i < extent { total[start + i] += axis.weight(tile: index, index: i) }
+            for i in 0..<axis.tileSize where start + i < extent {
+                total[start + i] += axis.weight(tile: index, index: i)
+            }
         }
         #expect(total.allSatisfy { $0 > 0.01 }, "uncovered pixels in \(axis)")
     }

@@ -24,7 +24,8 @@ struct TiledPredictionTests {
         let image = try Self.image(height: 192, width: 240)
         let whole = try TiledPredictor(network: network, head: .softmax, tileShape: [192, 240])
             .probabilities(of: image)
-        let tiled = try TiledPredictor(network: network, head: .softmax, tileShape: [96, 96], overlap: [48, 48], batchSize: 3)
+        let tiled = try TiledPredictor(
+            network: network, head: .softmax, tileShape: [96, 96], overlap: [48, 48], batchSize: 3)
         let axes = [192, 240].map { TileAxis(extent: $0, tile: 96, overlap: 48, alignment: 2) }
         #expect(axes.allSatisfy { $0.starts.count > 2 })
         let blended = try tiled.probabilities(of: image)
@@ -65,7 +66,8 @@ struct TiledPredictionTests {
     @Test("flip averaging is equivariant: mirroring the input mirrors the averaged output")
     func flipAveragingIsEquivariant() throws {
         let configuration = UNetConfiguration(inputChannels: 2, outputChannels: 2, widths: [4, 8], dropout: 0)
-        let predictor = try TiledPredictor(network: try UNet(configuration, seed: 6), head: .softmax, tileShape: [96, 120])
+        let predictor = try TiledPredictor(
+            network: try UNet(configuration, seed: 6), head: .softmax, tileShape: [96, 120])
         let image = try Self.image()
         let averaged = try predictor.flipAveragedProbabilities(of: image)
         let mirroredInput = try TiledPredictor.mirrored(image, y: true, x: false)

@@ -1,7 +1,7 @@
+import Evaluation
 import Foundation
 import ImageFormats
 import Imaging
-import Evaluation
 import TestSupport
 import Testing
 
@@ -44,8 +44,10 @@ struct TrainerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("model.safetensors")
         var events: [TrainingEvent] = []
-        let summary = try Trainer(options: Self.smallOptions(epochs: 6, steps: 25), dataset: Self.trainingSet, output: output)
-            .run { events.append($0) }
+        let summary = try Trainer(
+            options: Self.smallOptions(epochs: 6, steps: 25), dataset: Self.trainingSet, output: output
+        )
+        .run { events.append($0) }
         #expect(summary.epochs == 6 && summary.steps == 150)
         let losses = events.compactMap { event -> Double? in
             if case .epoch(let report) = event { return report.trainingLoss }
@@ -84,7 +86,8 @@ struct TrainerTests {
         let data = try TrainingData.load(entries, options: options, channels: nil, classCount: nil)
         let validator = Validator(task: .instances, samples: data.validation)
         let written = try #require(try validator.tunedInstanceOptions(try SegmentationModel(contentsOf: output)))
-        let final = try #require(try validator.tunedInstanceOptions(try SegmentationModel(contentsOf: trainer.checkpointURL)))
+        let final = try #require(
+            try validator.tunedInstanceOptions(try SegmentationModel(contentsOf: trainer.checkpointURL)))
         #expect(written.score >= final.score)
         #expect(summary.tunedScore == written.score)
     }
@@ -94,8 +97,10 @@ struct TrainerTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("model.safetensors")
-        let first = try Trainer(options: Self.smallOptions(epochs: 1, steps: 3), dataset: Self.trainingSet, output: output)
-            .run { _ in }
+        let first = try Trainer(
+            options: Self.smallOptions(epochs: 1, steps: 3), dataset: Self.trainingSet, output: output
+        )
+        .run { _ in }
         #expect(first.epochs == 1)
         var started: TrainingStart?
         let second = try Trainer(
@@ -113,7 +118,8 @@ struct TrainerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("model.safetensors")
         var steps = 0
-        let trainer = Trainer(options: Self.smallOptions(epochs: 3, steps: 4), dataset: try Self.trainingSet, output: output)
+        let trainer = Trainer(
+            options: Self.smallOptions(epochs: 3, steps: 4), dataset: try Self.trainingSet, output: output)
         let paused = try trainer.run(
             events: { if case .step = $0 { steps += 1 } },
             interruption: { steps >= 2 ? .paused : nil })
@@ -122,8 +128,9 @@ struct TrainerTests {
         #expect(!FileManager.default.fileExists(atPath: output.path))
         #expect(FileManager.default.fileExists(atPath: trainer.checkpointURL.path))
         let resumed = try Trainer(
-            options: Self.smallOptions(epochs: 3, steps: 4), dataset: try Self.trainingSet, output: output, resume: true)
-            .run { _ in }
+            options: Self.smallOptions(epochs: 3, steps: 4), dataset: try Self.trainingSet, output: output, resume: true
+        )
+        .run { _ in }
         #expect(resumed.stopReason == .epochs && resumed.epochs == 3 && resumed.steps == 2 + 2 * 4)
         #expect(FileManager.default.fileExists(atPath: output.path))
     }
@@ -160,10 +167,14 @@ struct TrainerTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("model.safetensors")
-        try Trainer(options: Self.smallOptions(epochs: 1, steps: 1), dataset: Self.trainingSet, output: output).run { _ in }
+        try Trainer(options: Self.smallOptions(epochs: 1, steps: 1), dataset: Self.trainingSet, output: output).run {
+            _ in
+        }
         var binary = Self.smallOptions(epochs: 1, steps: 1)
         binary.task = .binary
-        #expect { try Trainer(options: binary, dataset: Self.trainingSet, output: output, from: output).run { _ in } } throws: {
+        #expect {
+            try Trainer(options: binary, dataset: Self.trainingSet, output: output, from: output).run { _ in }
+        } throws: {
             "\($0)".contains("trained for the instances task, not binary")
         }
     }

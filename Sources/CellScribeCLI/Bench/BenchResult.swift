@@ -21,7 +21,8 @@ struct BenchResult {
         func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
         return try OrderedJSON.object([
             ("workload", workload), ("what", what), ("stack", Self.stack), ("threads", threads),
-            ("median_ms", rounded(median)), ("min_ms", rounded(sorted[0])), ("max_ms", rounded(sorted[sorted.count - 1])),
+            ("median_ms", rounded(median)), ("min_ms", rounded(sorted[0])),
+            ("max_ms", rounded(sorted[sorted.count - 1])),
             ("peak_rss_mb", peakResidentMegabytes.map(rounded)), ("gflop", rounded(gigaflops)),
             ("gflop_per_s", rounded(gigaflops / (median / 1000))),
         ])
@@ -34,7 +35,9 @@ enum OrderedJSON {
     static func object(_ members: [(key: String, value: any Encodable)]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        func text(_ value: any Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        func text(_ value: any Encodable) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
         return "{" + (try members.map { "\(try text($0.key)): \(try text($0.value))" }).joined(separator: ", ") + "}"
     }
 }

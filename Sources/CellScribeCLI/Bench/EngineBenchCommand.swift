@@ -52,7 +52,8 @@ struct EngineBenchCommand: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
-            "bench", "engine", "--only", name, "--threads", "\(threadCount)", "--runs", "\(runs)", "--warmup", "\(warmup)",
+            "bench", "engine", "--only", name, "--threads", "\(threadCount)", "--runs", "\(runs)", "--warmup",
+            "\(warmup)",
         ]
         try process.run()
         process.waitUntilExit()

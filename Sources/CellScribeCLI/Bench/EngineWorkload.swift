@@ -39,7 +39,8 @@ struct EngineWorkload: Sendable {
 
     /// pytorch-3dunet's UNet3D (2 → 1 channel, widths 32-64-128-256, no dropout): a training step on one patch.
     static let volumeTraining = EngineWorkload(name: "unet3d", what: "train step, batch 1 x 2x16x96x96") {
-        let configuration = UNetConfiguration(dimensions: 3, inputChannels: 2, outputChannels: 1, widths: [32, 64, 128, 256])
+        let configuration = UNetConfiguration(
+            dimensions: 3, inputChannels: 2, outputChannels: 1, widths: [32, 64, 128, 256])
         return try trainingStep(UNet(configuration, seed: 0), input: [1, 2, 16, 96, 96], target: [1, 1, 16, 96, 96])
     }
 

@@ -35,7 +35,8 @@ extension Request {
         guard let text = query(name) else { return nil }
         guard let number = Double(text), range.contains(number) else {
             throw ServerError(
-                .badRequest, "query parameter '\(name)' must be a number in \(range.lowerBound)...\(range.upperBound), not '\(text)'",
+                .badRequest,
+                "query parameter '\(name)' must be a number in \(range.lowerBound)...\(range.upperBound), not '\(text)'",
                 field: name)
         }
         return number
@@ -47,7 +48,9 @@ extension Request {
         switch text.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
-        default: throw ServerError(.badRequest, "query parameter '\(name)' must be true or false, not '\(text)'", field: name)
+        default:
+            throw ServerError(
+                .badRequest, "query parameter '\(name)' must be true or false, not '\(text)'", field: name)
         }
     }
 
@@ -69,7 +72,9 @@ extension RequestContext {
     /// The id in path parameter `name`, checked to look like an id (anything else cannot exist: 404).
     func id(_ name: String, kind: String) throws -> String {
         let value = parameters.get(name)
-        guard let value, StoreIDs.isValid(value) else { throw ServerError.notFound("no \(kind) with id '\(value ?? "")'") }
+        guard let value, StoreIDs.isValid(value) else {
+            throw ServerError.notFound("no \(kind) with id '\(value ?? "")'")
+        }
         return value
     }
 

@@ -16,13 +16,16 @@ enum JSONBody {
         return decoder
     }()
 
-    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
+        -> Response
+    {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         guard let data = try? encoder.encode(value) else {
             // The server's own DTOs always encode unless a number is not finite: a bug worth a 500, not a crash.
             let failure = Data("{\"error\":\"the response could not be encoded as JSON\",\"status\":500}".utf8)
-            return Response(status: .internalServerError, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: failure)))
+            return Response(
+                status: .internalServerError, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: failure)))
         }
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -62,12 +65,15 @@ enum BinaryBody {
     /// `attachment` with the name quoted safely (RFC 6266): an ASCII fallback without quotes, backslashes or
     /// control characters, and the exact name percent-encoded as `filename*`.
     static func contentDisposition(filename: String) -> String {
-        let fallback = String(filename.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F && scalar != "\"" && scalar != "\\"
-                ? Character(scalar) : "_"
-        })
-        let allowed = CharacterSet.alphanumerics.intersection(.init(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-            .union(.init(charactersIn: "!#$&+-.^_`|~"))
+        let fallback = String(
+            filename.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F && scalar != "\"" && scalar != "\\"
+                    ? Character(scalar) : "_"
+            })
+        let allowed = CharacterSet.alphanumerics.intersection(
+            .init(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128))
+        )
+        .union(.init(charactersIn: "!#$&+-.^_`|~"))
         let encoded = filename.addingPercentEncoding(withAllowedCharacters: allowed) ?? fallback
         return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }

@@ -39,7 +39,9 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
             case .versionConflict: self.init(.preconditionFailed, error.description)
             case .invalid: self.init(.unprocessableContent, error.description)
             case .corruptBlob, .unreadableBlob, .database:
-                self.init(.internalServerError, "the server's data could not be read; the administrator can see why in its log")
+                self.init(
+                    .internalServerError,
+                    "the server's data could not be read; the administrator can see why in its log")
             }
         case let error as ImageFormatsError: self.init(.unprocessableContent, error.description)
         case let error as ScribblesError: self.init(.unprocessableContent, error.description)

@@ -22,7 +22,8 @@ public final class ServerMetrics: Sendable {
             MetricNameDescriptor(namespace: "cellscribe", metricName: metric, unitName: unit, helpText: help)
         }
         uploadedImages = registry.makeCounter(descriptor: name("uploaded_images", "total", "Images stored"))
-        predictions = registry.makeCounter(descriptor: name("predictions", "total", "Predictions computed (cache misses)"))
+        predictions = registry.makeCounter(
+            descriptor: name("predictions", "total", "Predictions computed (cache misses)"))
         predictionSeconds = registry.makeDurationHistogram(
             descriptor: name("prediction", "seconds", "Time to compute one prediction with uncertainty"),
             buckets: [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)])

@@ -143,21 +143,22 @@ final class JobRunner: Service, Sendable {
                 let trainer = Trainer(
                     options: plan.options, dataset: plan.entries, output: plan.outputURL, from: plan.startURL,
                     resume: plan.resumes)
-                continuation.resume(with: Result {
-                    let summary = try trainer.run(
-                        events: { event in
-                            recorder.observe(event)
-                            self.events.publish(jobID: jobID, .training(event))
-                            if case .epoch(let report) = event {
-                                if let line = JobEvents.encode(event)?.line {
-                                    Task { try? await store.recordProgress(of: jobID, progress: line) }
+                continuation.resume(
+                    with: Result {
+                        let summary = try trainer.run(
+                            events: { event in
+                                recorder.observe(event)
+                                self.events.publish(jobID: jobID, .training(event))
+                                if case .epoch(let report) = event {
+                                    if let line = JobEvents.encode(event)?.line {
+                                        Task { try? await store.recordProgress(of: jobID, progress: line) }
+                                    }
+                                    self.sendPreviews(plan: plan, epoch: report.epoch)
                                 }
-                                self.sendPreviews(plan: plan, epoch: report.epoch)
-                            }
-                        },
-                        interruption: { self.interruption(of: jobID) })
-                    return TrainingOutcome(summary: summary, bestValidation: recorder.bestValidation)
-                })
+                            },
+                            interruption: { self.interruption(of: jobID) })
+                        return TrainingOutcome(summary: summary, bestValidation: recorder.bestValidation)
+                    })
             }
             thread.stackSize = 16 << 20
             thread.name = "training \(jobID)"
@@ -170,7 +171,8 @@ final class JobRunner: Service, Sendable {
     private func sendPreviews(plan: TrainingPlan, epoch: Int) {
         let every = plan.job.settings.previewEvery ?? TrainingSettings.defaultPreviewEvery
         guard every > 0, epoch % every == 0, FileManager.default.fileExists(atPath: plan.outputURL.path) else { return }
-        let model = ResolvedModel(key: ModelReference.job(plan.job.id).description, path: plan.outputPath, checksum: nil)
+        let model = ResolvedModel(
+            key: ModelReference.job(plan.job.id).description, path: plan.outputPath, checksum: nil)
         inference.forget(modelKey: model.key)
         for imageID in events.previewImages(of: plan.job.id) {
             guard let image = plan.images[imageID] else { continue }
@@ -192,7 +194,8 @@ final class JobRunner: Service, Sendable {
         let stopped = outcome.summary.stopReason == .stopped
         guard FileManager.default.fileExists(atPath: plan.outputURL.path) else {
             try await store.finish(
-                job.id, state: stopped ? .stopped : .failed, modelID: nil, error: "no epoch finished, so no model was kept")
+                job.id, state: stopped ? .stopped : .failed, modelID: nil,
+                error: "no epoch finished, so no model was kept")
             events.finish(try await store.job(job.id))
             return
         }
@@ -201,7 +204,8 @@ final class JobRunner: Service, Sendable {
         try await store.finish(job.id, state: stopped ? .stopped : .finished, modelID: model.id, error: nil)
         (stopped ? metrics.stoppedJobs : metrics.finishedJobs).increment()
         plan.removeCheckpoints()
-        logger.info("training job \(job.id) \(stopped ? "stopped" : "finished"): model \(model.id) (version \(model.version))")
+        logger.info(
+            "training job \(job.id) \(stopped ? "stopped" : "finished"): model \(model.id) (version \(model.version))")
         events.finish(try await store.job(job.id))
     }
 }

@@ -24,7 +24,8 @@ struct TrainingJobs: Sendable {
         try requested.validate()
         let settings = requested.filled(from: project.settings)
         guard try await store.images(in: projectID).contains(where: \.isScribbled) else {
-            throw ServiceError.unacceptable("no image of the project has scribbles yet: scribble some cells and background first")
+            throw ServiceError.unacceptable(
+                "no image of the project has scribbles yet: scribble some cells and background first")
         }
         let fineTunes = settings.fineTune ?? TrainingSettings.defaultFineTune
         let parent = fineTunes ? try await store.models(in: projectID).first : nil

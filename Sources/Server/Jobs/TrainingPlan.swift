@@ -31,7 +31,8 @@ struct TrainingPlan: Sendable {
         } else {
             let scribbled = images.filter(\.isScribbled)
             guard !scribbled.isEmpty else {
-                throw ServiceError.unacceptable("no image of the project has scribbles yet: scribble some cells and background first")
+                throw ServiceError.unacceptable(
+                    "no image of the project has scribbles yet: scribble some cells and background first")
             }
             snapshot = [:]
             for image in scribbled {
@@ -42,13 +43,16 @@ struct TrainingPlan: Sendable {
         }
         let entries = try snapshot.keys.sorted().map { id -> DatasetEntry in
             guard let image = byID[id] else {
-                throw ServiceError.unacceptable("image \(id), scribbled when the job started, was deleted; start a new job")
+                throw ServiceError.unacceptable(
+                    "image \(id), scribbled when the job started, was deleted; start a new job")
             }
-            return DatasetEntry(stem: id, image: blobs.url(image.path), labels: blobs.url("\(job.workPath)/scribbles/\(id).tif"))
+            return DatasetEntry(
+                stem: id, image: blobs.url(image.path), labels: blobs.url("\(job.workPath)/scribbles/\(id).tif"))
         }
         let depths = Set(entries.map { byID[$0.stem]!.depth > 1 })
         guard depths.count == 1 else {
-            throw ServiceError.unacceptable("the scribbled images mix 2D images and 3D stacks; scribble only one kind per project")
+            throw ServiceError.unacceptable(
+                "the scribbled images mix 2D images and 3D stacks; scribble only one kind per project")
         }
         let options = job.settings.trainingOptions(dimensions: depths.first == true ? 3 : 2)
         var startURL: URL?

@@ -209,4 +209,3 @@ struct NextImageDTO: Codable, Sendable {
         regions = suggestion.prediction?.uncertainRegions(count: 3, size: 64).map(RegionDTO.init)
     }
 }
-

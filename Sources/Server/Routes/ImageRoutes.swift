@@ -34,12 +34,16 @@ enum ImageRoutes {
             let size = try request.integer("size", default: 512, in: 16...4096)
             let channel = try request.integer("channel", in: 0...1023)
             let z = try request.integer("z", default: 0, in: 0...100_000)
-            let png = try await offloaded { try services.renditions.preview(of: record, size: size, channel: channel, z: z) }
+            let png = try await offloaded {
+                try services.renditions.preview(of: record, size: size, channel: channel, z: z)
+            }
             return BinaryBody.response(png, contentType: "image/png")
         }
         router.get("/api/images/{image}/tiles/{level}/{row}/{column}") { request, context in
             let record = try await image(context, services)
-            let (level, row, column) = (try context.index("level"), try context.index("row"), try context.index("column"))
+            let (level, row, column) = (
+                try context.index("level"), try context.index("row"), try context.index("column")
+            )
             let channel = try request.integer("channel", in: 0...1023)
             let z = try request.integer("z", default: 0, in: 0...100_000)
             let png = try await offloaded {
@@ -56,7 +60,9 @@ enum ImageRoutes {
     /// The files of an upload: the file parts of a multipart form, or the raw body named by `?name=`.
     static func uploadedFiles(_ request: Request, limit: Int) async throws -> [UploadedFile] {
         let data = try await request.bodyData(limit: limit)
-        if let contentType = request.headers[.contentType], let boundary = MultipartForm.boundary(contentType: contentType) {
+        if let contentType = request.headers[.contentType],
+            let boundary = MultipartForm.boundary(contentType: contentType)
+        {
             let form = try MultipartForm(body: data, boundary: boundary)
             let files = form.parts.compactMap { part in
                 part.filename.map { UploadedFile(name: $0.isEmpty ? "upload" : $0, data: part.data) }

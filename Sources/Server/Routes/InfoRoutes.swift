@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Tensors
 
 /// `GET /api/health`, `GET /api/info`, `GET /metrics` (Prometheus), `GET /openapi.json`.
 enum InfoRoutes {
@@ -18,11 +17,12 @@ enum InfoRoutes {
     static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
         router.get("/api/health") { _, _ in JSONBody.response(["status": "ok"]) }
         router.get("/api/info") { _, _ in
-            JSONBody.response(Info(
-                computeLibrary: "oneDNN \(Engine.libraryVersion)", computeThreads: Engine.cpu.threadCount,
-                projects: try await services.projects.projects().count, runningJobs: services.runner.runningCount,
-                concurrentTrainings: services.configuration.concurrentTrainings,
-                maxUploadBytes: services.configuration.maxUploadBytes))
+            JSONBody.response(
+                Info(
+                    computeLibrary: ComputeFacts.library, computeThreads: ComputeFacts.threads,
+                    projects: try await services.projects.projects().count, runningJobs: services.runner.runningCount,
+                    concurrentTrainings: services.configuration.concurrentTrainings,
+                    maxUploadBytes: services.configuration.maxUploadBytes))
         }
         router.get("/metrics") { _, _ in services.configuration.metrics.response() }
         router.get("/openapi.json") { _, _ in
@@ -30,7 +30,8 @@ enum InfoRoutes {
                 throw ServerError(.internalServerError, "the OpenAPI document is missing from this installation")
             }
             return Response(
-                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
 }

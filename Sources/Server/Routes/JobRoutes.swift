@@ -13,7 +13,8 @@ enum JobRoutes {
             return JSONBody.response(JobDTO(job), status: .created)
         }
         router.get("/api/projects/{project}/jobs") { _, context in
-            JSONBody.response(try await services.jobs.jobs(in: try context.id("project", kind: "project")).map(JobDTO.init))
+            JSONBody.response(
+                try await services.jobs.jobs(in: try context.id("project", kind: "project")).map(JobDTO.init))
         }
         router.get("/api/jobs/{job}") { _, context in
             JSONBody.response(JobDTO(try await services.jobs.job(try context.id("job", kind: "job"))))

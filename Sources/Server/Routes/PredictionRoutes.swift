@@ -6,7 +6,6 @@ import Storage
 /// uncertain regions and outlines, and the maps as TIFF (full precision) or PNG (display).
 enum PredictionRoutes {
     static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
-        let exports = PredictionExports(blobs: services.blobs)
         router.get("/api/images/{image}/prediction") { request, context in
             let image = try await ImageRoutes.image(context, services)
             let result = try await prediction(request, image: image, services: services)
@@ -15,7 +14,8 @@ enum PredictionRoutes {
             let size = try request.integer("regionSize", default: 64, in: 8...1024)
             let outlines = try request.flag("outlines")
             let summary = try await offloaded {
-                try exports.summary(of: result, threshold: threshold, regionCount: count, regionSize: size, outlines: outlines)
+                try services.exports.summary(
+                    of: result, threshold: threshold, regionCount: count, regionSize: size, outlines: outlines)
             }
             return JSONBody.response(PredictionDTO(image: image, result: result, summary: summary))
         }
@@ -31,7 +31,7 @@ enum PredictionRoutes {
             let z = try request.integer("z", default: 0, in: 0...100_000)
             let project = try await services.projects.project(image.projectID)
             let data = try await offloaded {
-                try exports.render(map, of: result, threshold: threshold, z: z, image: image, project: project)
+                try services.exports.render(map, of: result, threshold: threshold, z: z, image: image, project: project)
             }
             let stem = (image.name as NSString).deletingPathExtension
             return BinaryBody.response(
@@ -43,6 +43,7 @@ enum PredictionRoutes {
     static func prediction(_ request: Request, image: ImageRecord, services: ServerServices) async throws
         -> PredictionResult
     {
-        try await services.activeLearning.prediction(of: image, model: try ModelReference(parsing: request.query("model")))
+        try await services.activeLearning.prediction(
+            of: image, model: try ModelReference(parsing: request.query("model")))
     }
 }

@@ -14,7 +14,8 @@ enum ProjectRoutes {
             JSONBody.response(try await services.projects.projects().map(ProjectDTO.init))
         }
         router.get("/api/projects/{project}") { _, context in
-            JSONBody.response(ProjectDTO(try await services.projects.project(try context.id("project", kind: "project"))))
+            JSONBody.response(
+                ProjectDTO(try await services.projects.project(try context.id("project", kind: "project"))))
         }
         router.delete("/api/projects/{project}") { _, context in
             try await services.projects.delete(try context.id("project", kind: "project"))

@@ -16,7 +16,8 @@ enum ScribbleRoutes {
             let record = try await ImageRoutes.image(context, services)
             guard let match = request.headers[.ifMatch] else {
                 throw ServiceError.versionRequired(
-                    "send If-Match with the version of the scribbles the edit starts from (the ETag of GET; \"0\" for none)")
+                    "send If-Match with the version of the scribbles the edit starts from (the ETag of GET; \"0\" for none)"
+                )
             }
             let expected = try version(fromETag: match)
             try ScribbleStore.checkVersion(of: record, expected: expected)

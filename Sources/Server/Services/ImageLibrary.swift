@@ -67,7 +67,8 @@ struct ImageLibrary: Sendable {
         }
         guard image.height >= minimumSide, image.width >= minimumSide else {
             throw ServiceError.unacceptable(
-                "image '\(safeName)' is \(image.height)x\(image.width); images need at least \(minimumSide)x\(minimumSide) pixels")
+                "image '\(safeName)' is \(image.height)x\(image.width); images need at least \(minimumSide)x\(minimumSide) pixels"
+            )
         }
         let id = StoreIDs.make()
         let ext = decoded.format == .tiff ? "tif" : decoded.format.rawValue

@@ -74,7 +74,8 @@ final class InferenceService: Sendable {
         let data = try blobs.read(image.path, checksum: image.checksum)
         let decoded = try ImageFormats.decode(data, source: image.name).image()
         let segmentation = try loaded.model.segment(
-            decoded, source: image.name, predictor: loaded.predictor, monteCarloSamples: passes, measuresUncertainty: true)
+            decoded, source: image.name, predictor: loaded.predictor, monteCarloSamples: passes,
+            measuresUncertainty: true)
         let result = PredictionResult(
             imageID: image.id, modelKey: modelKey, task: loaded.model.info.task,
             instanceOptions: loaded.model.info.instances, segmentation: segmentation,
@@ -85,4 +86,3 @@ final class InferenceService: Sendable {
         return result
     }
 }
-

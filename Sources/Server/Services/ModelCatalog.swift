@@ -32,7 +32,9 @@ struct ModelCatalog: Sendable {
             return ResolvedModel(key: latest.id, path: latest.path, checksum: latest.checksum)
         case .job(let id):
             let job = try await store.job(id)
-            guard job.projectID == projectID else { throw ServiceError.notFound("job \(job.id) belongs to another project") }
+            guard job.projectID == projectID else {
+                throw ServiceError.notFound("job \(job.id) belongs to another project")
+            }
             if let modelID = job.modelID, job.state.isFinal {
                 let model = try await store.model(modelID)
                 return ResolvedModel(key: model.id, path: model.path, checksum: model.checksum)
@@ -44,7 +46,9 @@ struct ModelCatalog: Sendable {
             return ResolvedModel(key: reference.description, path: path, checksum: nil)
         case .model(let id):
             let model = try await store.model(id)
-            guard model.projectID == projectID else { throw ServiceError.notFound("model \(id) belongs to another project") }
+            guard model.projectID == projectID else {
+                throw ServiceError.notFound("model \(id) belongs to another project")
+            }
             return ResolvedModel(key: model.id, path: model.path, checksum: model.checksum)
         }
     }
@@ -67,9 +71,11 @@ struct ModelCatalog: Sendable {
         let modelID = StoreIDs.make()
         let path = Self.path(projectID: projectID, modelID: modelID)
         let checksum = try blobs.write(data, to: path)
-        return try await store.insertNextVersion(ModelRecord(
-            id: modelID, projectID: projectID, version: 0, parentID: nil, jobID: nil, path: path, checksum: checksum,
-            byteCount: data.count, metrics: [:], settings: TrainingSettings(), scribbleSnapshot: [:]))
+        return try await store.insertNextVersion(
+            ModelRecord(
+                id: modelID, projectID: projectID, version: 0, parentID: nil, jobID: nil, path: path,
+                checksum: checksum,
+                byteCount: data.count, metrics: [:], settings: TrainingSettings(), scribbleSnapshot: [:]))
     }
 
     /// Stores a job's trained model file as the project's next version.
@@ -80,11 +86,15 @@ struct ModelCatalog: Sendable {
         let path = Self.path(projectID: job.projectID, modelID: modelID)
         let checksum = try blobs.importFile(file, to: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: blobs.url(path).path)[.size] as? Int) ?? 0
-        return try await store.insertNextVersion(ModelRecord(
-            id: modelID, projectID: job.projectID, version: 0, parentID: job.parentModelID, jobID: job.id, path: path,
-            checksum: checksum, byteCount: size, metrics: metrics, settings: job.settings,
-            scribbleSnapshot: scribbleSnapshot))
+        return try await store.insertNextVersion(
+            ModelRecord(
+                id: modelID, projectID: job.projectID, version: 0, parentID: job.parentModelID, jobID: job.id,
+                path: path,
+                checksum: checksum, byteCount: size, metrics: metrics, settings: job.settings,
+                scribbleSnapshot: scribbleSnapshot))
     }
 
-    static func path(projectID: String, modelID: String) -> String { "projects/\(projectID)/models/\(modelID).safetensors" }
+    static func path(projectID: String, modelID: String) -> String {
+        "projects/\(projectID)/models/\(modelID).safetensors"
+    }
 }

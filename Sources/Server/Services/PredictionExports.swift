@@ -52,7 +52,8 @@ struct PredictionExports: Sendable {
     ) throws -> Data {
         switch map {
         case .labelsTIFF: return try ImageFormats.encode(try result.labels(threshold: threshold), format: .tiff)
-        case .labelsROIZip: return try ImageFormats.encode(try result.labels(threshold: threshold), format: .imagejROIZip)
+        case .labelsROIZip:
+            return try ImageFormats.encode(try result.labels(threshold: threshold), format: .imagejROIZip)
         case .labelsPNG:
             let labels = try result.labels(threshold: threshold)
             let plane = try Self.slice(labels.labels.map(Float.init), shape: result.shape, z: z)
@@ -80,7 +81,8 @@ struct PredictionExports: Sendable {
         let data = try blobs.read(image.path, checksum: image.checksum)
         var pixels = try InputPreparation.reducedChannels(of: try ImageFormats.decode(data, source: image.name).image())
         if pixels.channels == 3, project.channelNames.count == 1 { pixels = try InputPreparation.grey(pixels) }
-        let names = pixels.channels == project.channelNames.count
+        let names =
+            pixels.channels == project.channelNames.count
             ? project.channelNames : (0..<pixels.channels).map { "channel\($0)" }
         let rows = try InstanceMeasurement.measure(labels, in: pixels)
         return Data(InstanceMeasurement.csv(rows, channelNames: names, dimensions: labels.shape.count).utf8)
@@ -89,7 +91,9 @@ struct PredictionExports: Sendable {
     /// Slice `z` of a `([Z,] Y, X)` map.
     static func slice(_ values: [Float], shape: [Int], z: Int) throws -> (values: [Float], shape: [Int]) {
         guard shape.count == 3 else {
-            guard z == 0 else { throw ServiceError.unacceptable("slice z=\(z) does not exist: the image is 2D", field: "z") }
+            guard z == 0 else {
+                throw ServiceError.unacceptable("slice z=\(z) does not exist: the image is 2D", field: "z")
+            }
             return (values, shape)
         }
         guard (0..<shape[0]).contains(z) else {
@@ -102,6 +106,7 @@ struct PredictionExports: Sendable {
 
     static func png(_ map: (values: [Float], shape: [Int]), scale: Float) throws -> Data {
         let pixels = map.values.map { min(255, max(0, ($0 * scale).rounded())) }
-        return try ImageFormats.encode(try Image(shape: [1] + map.shape, pixels: pixels, sourceType: .uint8), format: .png)
+        return try ImageFormats.encode(
+            try Image(shape: [1] + map.shape, pixels: pixels, sourceType: .uint8), format: .png)
     }
 }

@@ -39,7 +39,8 @@ struct ProjectService: Sendable {
         }
         let classes = classes ?? ["cell"]
         guard Limits.classes.contains(classes.count) else {
-            throw ServiceError.unacceptable("a project has 1 to 254 foreground classes, not \(classes.count)", field: "classes")
+            throw ServiceError.unacceptable(
+                "a project has 1 to 254 foreground classes, not \(classes.count)", field: "classes")
         }
         let settings = settings ?? TrainingSettings()
         try settings.validate()

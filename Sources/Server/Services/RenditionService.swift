@@ -41,7 +41,8 @@ final class RenditionService: Sendable {
     func display(of image: ImageRecord) throws -> Display {
         if let cached = displays[image.id] { return cached }
         let data = try blobs.read(image.path, checksum: image.checksum)
-        let decoded = try InputPreparation.reducedChannels(of: try ImageFormats.decode(data, source: image.name).image())
+        let decoded = try InputPreparation.reducedChannels(
+            of: try ImageFormats.decode(data, source: image.name).image())
         let plane = decoded.planeCount
         var planes: [[UInt8]] = []
         for c in 0..<decoded.channels {
@@ -51,7 +52,9 @@ final class RenditionService: Sendable {
             let scale = range[1] > low ? 255 / (range[1] - low) : 0
             planes.append(values.map { UInt8(max(0, min(255, (($0 - low) * scale).rounded()))) })
         }
-        let display = Display(channels: decoded.channels, depth: decoded.depth, height: decoded.height, width: decoded.width, planes: planes)
+        let display = Display(
+            channels: decoded.channels, depth: decoded.depth, height: decoded.height, width: decoded.width,
+            planes: planes)
         displays.insert(display, for: image.id, cost: plane * decoded.channels)
         return display
     }
@@ -63,8 +66,9 @@ final class RenditionService: Sendable {
         let display = try display(of: image)
         try check(channel: channel, z: z, display: display)
         let factor = max(1, Int((Double(max(display.height, display.width)) / Double(max(size, 1))).rounded(.up)))
-        let png = try render(display, channel: channel, z: z, y0: 0, x0: 0, factor: factor,
-                             height: (display.height + factor - 1) / factor, width: (display.width + factor - 1) / factor)
+        let png = try render(
+            display, channel: channel, z: z, y0: 0, x0: 0, factor: factor,
+            height: (display.height + factor - 1) / factor, width: (display.width + factor - 1) / factor)
         encoded.insert(png, for: key, cost: png.count)
         return png
     }
@@ -109,7 +113,8 @@ final class RenditionService: Sendable {
     private func check(channel: Int?, z: Int, display: Display) throws {
         if let channel, !(0..<display.channels).contains(channel) {
             throw ServiceError.unacceptable(
-                "channel \(channel) does not exist: the image has channels 0...\(display.channels - 1)", field: "channel")
+                "channel \(channel) does not exist: the image has channels 0...\(display.channels - 1)",
+                field: "channel")
         }
         guard (0..<display.depth).contains(z) else {
             throw ServiceError.unacceptable(

@@ -27,8 +27,9 @@ struct ScribbleStore: Sendable {
     func scribbles(of record: ImageRecord) throws -> ScribbleMap {
         guard let path = record.scribblePath else { return try ScribbleMap(unlabelledWithShape: record.spatialShape) }
         let data = try blobs.read(path, checksum: record.scribbleChecksum)
-        return try ScribbleMap(labels: try ImageFormats.decode(data, source: "scribbles of '\(record.name)'").labels(),
-                               source: "scribbles of '\(record.name)'")
+        return try ScribbleMap(
+            labels: try ImageFormats.decode(data, source: "scribbles of '\(record.name)'").labels(),
+            source: "scribbles of '\(record.name)'")
     }
 
     /// The stored scribbles of `record` as an 8-bit label image file.
@@ -82,7 +83,8 @@ struct ScribbleStore: Sendable {
         let scribbles = try ScribbleMap(labels: labels, source: "scribbles of '\(record.name)'")
         if let bad = scribbles.values.first(where: { $0 != ScribbleMap.background && Int($0) > classes }) {
             throw ServiceError.unacceptable(
-                "scribble value \(bad) is not a class of the project (1...\(classes) for classes, 255 for background, 0 unlabelled)")
+                "scribble value \(bad) is not a class of the project (1...\(classes) for classes, 255 for background, 0 unlabelled)"
+            )
         }
         return scribbles
     }

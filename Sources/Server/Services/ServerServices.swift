@@ -11,6 +11,7 @@ final class ServerServices: Sendable {
     let logger: Logger
     let renditions: RenditionService
     let inference: InferenceService
+    let exports: PredictionExports
     let models: ModelCatalog
     let images: ImageLibrary
     let scribbles: ScribbleStore
@@ -28,8 +29,10 @@ final class ServerServices: Sendable {
         self.blobs = blobs
         renditions = RenditionService(blobs: blobs, cacheBytes: configuration.cacheBytes / 2)
         inference = InferenceService(
-            blobs: blobs, store: store, passes: configuration.uncertaintyPasses, cacheBytes: configuration.cacheBytes / 2,
+            blobs: blobs, store: store, passes: configuration.uncertaintyPasses,
+            cacheBytes: configuration.cacheBytes / 2,
             metrics: configuration.metrics)
+        exports = PredictionExports(blobs: blobs)
         models = ModelCatalog(store: store, blobs: blobs)
         images = ImageLibrary(
             store: store, blobs: blobs, renditions: renditions, inference: inference, metrics: configuration.metrics)

@@ -61,7 +61,8 @@ public struct AugmentationOptions: Codable, Sendable, Equatable {
             throw TrainingError.invalid(.augmentation, "\(name) \(value)", "finite magnitudes ≥ 0")
         }
         guard elasticGridSpacing >= 4 else {
-            throw TrainingError.invalid(.augmentation, "elastic grid spacing \(elasticGridSpacing)", "at least 4 pixels apart")
+            throw TrainingError.invalid(
+                .augmentation, "elastic grid spacing \(elasticGridSpacing)", "at least 4 pixels apart")
         }
     }
 }

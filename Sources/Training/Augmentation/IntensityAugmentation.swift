@@ -40,7 +40,9 @@ struct IntensityAugmentation {
             for y in 0..<height {
                 for x in 0..<width {
                     var sum: Float = 0
-                    for k in -radius...radius { sum += kernel[k + radius] * data[base + y * width + min(max(x + k, 0), width - 1)] }
+                    for k in -radius...radius {
+                        sum += kernel[k + radius] * data[base + y * width + min(max(x + k, 0), width - 1)]
+                    }
                     line[x] = sum
                 }
                 for x in 0..<width { data[base + y * width + x] = line[x] }
@@ -48,7 +50,9 @@ struct IntensityAugmentation {
             for x in 0..<width {
                 for y in 0..<height {
                     var sum: Float = 0
-                    for k in -radius...radius { sum += kernel[k + radius] * data[base + min(max(y + k, 0), height - 1) * width + x] }
+                    for k in -radius...radius {
+                        sum += kernel[k + radius] * data[base + min(max(y + k, 0), height - 1) * width + x]
+                    }
                     line[y] = sum
                 }
                 for y in 0..<height { data[base + y * width + x] = line[y] }

@@ -76,7 +76,9 @@ public struct PatchSampler: Sendable {
             let (low, high) = (min(0, extent - size), max(0, extent - size))
             return low + Int(generator.next() % UInt64(high - low + 1))
         }
-        var origin = (z: uniformOrigin(d, patch.depth), y: uniformOrigin(h, patch.height), x: uniformOrigin(w, patch.width))
+        var origin = (
+            z: uniformOrigin(d, patch.depth), y: uniformOrigin(h, patch.height), x: uniformOrigin(w, patch.width)
+        )
         if !sample.foreground.isEmpty, generator.nextUniform() < foregroundFraction {
             let pixel = Int(sample.foreground[Int(generator.next() % UInt64(sample.foreground.count))])
             let (z, y, x) = (pixel / (h * w), (pixel / w) % h, pixel % w)
@@ -86,7 +88,8 @@ public struct PatchSampler: Sendable {
         let options = augmentation
         let flip = (
             z: options.flips && patch.depth > 1 && generator.next() & 1 == 1,
-            y: options.flips && generator.next() & 1 == 1, x: options.flips && generator.next() & 1 == 1)
+            y: options.flips && generator.next() & 1 == 1, x: options.flips && generator.next() & 1 == 1
+        )
         let transpose = options.rotations && patch.height == patch.width && generator.next() & 1 == 1
         var displacement: DisplacementField?
         if options.elasticProbability > 0, generator.nextUniform() < options.elasticProbability {

@@ -17,7 +17,8 @@ extension DatasetIndex {
     public static func csv(_ url: URL) throws -> [DatasetEntry] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw TrainingError.invalidDataset("cannot read the dataset list '\(url.path)': \(error.localizedDescription)")
+            throw TrainingError.invalidDataset(
+                "cannot read the dataset list '\(url.path)': \(error.localizedDescription)")
         }
         let rows = CSVRows.parse(text)
         guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
@@ -58,7 +59,9 @@ extension DatasetIndex {
             let stem = field(stemColumn) ?? image.deletingPathExtension().lastPathComponent
             entries.append(DatasetEntry(stem: stem, image: image, labels: labels, split: split))
         }
-        guard !entries.isEmpty else { throw TrainingError.invalidDataset("the dataset list '\(url.path)' lists no sample") }
+        guard !entries.isEmpty else {
+            throw TrainingError.invalidDataset("the dataset list '\(url.path)' lists no sample")
+        }
         return entries
     }
 

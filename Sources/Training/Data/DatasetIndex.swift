@@ -33,7 +33,8 @@ public struct DatasetEntry: Sendable, Equatable {
     public var taskLabels: [URL?]
 
     public init(
-        stem: String, image: URL, labels: URL, split: DatasetSplit? = nil, hasLabels: Bool = true, taskLabels: [URL?] = []
+        stem: String, image: URL, labels: URL, split: DatasetSplit? = nil, hasLabels: Bool = true,
+        taskLabels: [URL?] = []
     ) {
         self.stem = stem
         self.image = image
@@ -72,7 +73,8 @@ public enum DatasetIndex {
             guard let label = labelFiles[stem] else {
                 return includingUnlabelled
                     ? DatasetEntry(
-                        stem: stem, image: imageFiles[stem]!, labels: imageFiles[stem]!, hasLabels: false, taskLabels: further)
+                        stem: stem, image: imageFiles[stem]!, labels: imageFiles[stem]!, hasLabels: false,
+                        taskLabels: further)
                     : nil
             }
             return DatasetEntry(stem: stem, image: imageFiles[stem]!, labels: label, taskLabels: further)
@@ -91,7 +93,9 @@ public enum DatasetIndex {
     ///
     /// - Throws: `TrainingError.invalidDataset` when the folder is missing, holds no such file, or two files
     ///   share a stem.
-    public static func filesByStem(in folder: URL, role: String, extensions: Set<String> = imageExtensions) throws -> [String: URL] {
+    public static func filesByStem(in folder: URL, role: String, extensions: Set<String> = imageExtensions) throws
+        -> [String: URL]
+    {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw TrainingError.invalidDataset("the \(role) folder '\(folder.path)' does not exist") }

@@ -34,7 +34,8 @@ struct SampleTargets {
         }
         var weights = Self.classBalance(target, classes: max(classCount, 2), power: balancePower)
         if w0 > 0, task == .instances || task == .binary {
-            let options = WeightMapOptions(w0: w0, sigma: sigma, usesSpacing: labels.spacing != nil, balancesClasses: false)
+            let options = WeightMapOptions(
+                w0: w0, sigma: sigma, usesSpacing: labels.spacing != nil, balancesClasses: false)
             let unet = try WeightMap.unet(for: labels, options: options)
             for index in weights.indices { weights[index] += unet[index] - 1 }
         }

@@ -18,7 +18,8 @@ extension TrainingData {
     ///
     /// - Parameter fixedClasses: a fine-tuned model's classes per task; nil = from the scribbles.
     static func loadScribbles(
-        _ entries: [DatasetEntry], options: TrainingOptions, channels fixedChannels: Int?, taskClasses fixedClasses: [Int]?,
+        _ entries: [DatasetEntry], options: TrainingOptions, channels fixedChannels: Int?,
+        taskClasses fixedClasses: [Int]?,
         validationSide: Double = 0.4
     ) throws -> TrainingData {
         let usable = entries.filter { $0.split != .test }
@@ -26,7 +27,8 @@ extension TrainingData {
         let taskCount = fixedClasses?.count ?? (1 + (usable.map(\.taskLabels.count).max() ?? 0))
         if let extra = usable.first(where: { $0.taskLabels.count >= taskCount }) {
             throw TrainingError.mismatchedSample(
-                stem: extra.stem, reason: "it has scribbles for \(extra.taskLabels.count + 1) tasks; the model has \(taskCount)")
+                stem: extra.stem,
+                reason: "it has scribbles for \(extra.taskLabels.count + 1) tasks; the model has \(taskCount)")
         }
         let first = try ImageFormats.readImage(usable[0].image)
         let channels = try fixedChannels ?? InputPreparation.naturalChannels(of: first)
@@ -37,12 +39,15 @@ extension TrainingData {
             guard raw.spatialShape.count == options.dimensions else {
                 throw TrainingError.incompatibleImage(
                     source: entry.image.path,
-                    reason: "it is \(raw.spatialShape.count)D (shape \(raw.shape)) but training is \(options.dimensions)D")
+                    reason:
+                        "it is \(raw.spatialShape.count)D (shape \(raw.shape)) but training is \(options.dimensions)D")
             }
             let image = try preparation.prepare(raw, source: entry.image.path)
-            let files = (entry.hasLabels ? [entry.labels] : [nil]) + (0..<(taskCount - 1)).map { t in
-                t < entry.taskLabels.count ? entry.taskLabels[t] : nil
-            }
+            let files =
+                (entry.hasLabels ? [entry.labels] : [nil])
+                + (0..<(taskCount - 1)).map { t in
+                    t < entry.taskLabels.count ? entry.taskLabels[t] : nil
+                }
             var maps: [ScribbleMap] = []
             var validationMask: [Bool]?
             do {
@@ -61,8 +66,10 @@ extension TrainingData {
             var generator = RandomGenerator(seed: options.seed &+ UInt64(index) &* 7_654_321)
             let pixels = raw.spatialShape.reduce(1, *)
             let labelled = maps.contains { $0.values.contains { $0 != ScribbleMap.unlabelled } }
-            let region = holdsOut && labelled
-                ? validationMask ?? Self.validationSquare(shape: raw.spatialShape, side: validationSide, generator: &generator)
+            let region =
+                holdsOut && labelled
+                ? validationMask
+                    ?? Self.validationSquare(shape: raw.spatialShape, side: validationSide, generator: &generator)
                 : [Bool](repeating: false, count: pixels)
             return (entry.stem, image, maps, region)
         }
@@ -74,7 +81,11 @@ extension TrainingData {
                     "the scribbles\(taskCount > 1 ? " of task \(t + 1)" : "") use class \(foregroundClasses) but the model "
                         + "distinguishes \(classCount - 1) foreground classes")
             }
-            guard loaded.contains(where: { item in item.2[t].values.indices.contains { item.2[t].values[$0] != 0 && !item.3[$0] } }) else {
+            guard
+                loaded.contains(where: { item in
+                    item.2[t].values.indices.contains { item.2[t].values[$0] != 0 && !item.3[$0] }
+                })
+            else {
                 throw TrainingError.invalidDataset(
                     "no image has scribbles\(taskCount > 1 ? " for task \(t + 1)" : "") outside its validation region: "
                         + "scribble some cells and background")
@@ -101,9 +112,12 @@ extension TrainingData {
                 }
             }
             let focus = focused.indices.compactMap { focused[$0] ? Int32($0) : nil }
-            training.append(try TrainingSample(stem: stem, image: image, target: target, weights: weights, focus: focus))
+            training.append(
+                try TrainingSample(stem: stem, image: image, target: target, weights: weights, focus: focus))
             if held.contains(where: { $0 != 0 }) {
-                validation.append(ValidationSample(stem: stem, image: image, labels: try LabelImage(shape: maps[0].shape, labels: held)))
+                validation.append(
+                    ValidationSample(
+                        stem: stem, image: image, labels: try LabelImage(shape: maps[0].shape, labels: held)))
             }
         }
         return TrainingData(

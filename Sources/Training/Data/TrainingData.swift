@@ -37,7 +37,8 @@ extension TrainingData {
     ///     many pixels (`CellScale`); nil keeps their size. Validation images keep theirs (they are scored as
     ///     prediction sees images).
     static func load(
-        _ entries: [DatasetEntry], options: TrainingOptions, channels fixedChannels: Int?, classCount fixedClasses: Int?,
+        _ entries: [DatasetEntry], options: TrainingOptions, channels fixedChannels: Int?,
+        classCount fixedClasses: Int?,
         cellDiameter: Double? = nil
     ) throws -> TrainingData {
         let usable = entries.filter { $0.split != .test }
@@ -50,13 +51,15 @@ extension TrainingData {
         let channels = try fixedChannels ?? InputPreparation.naturalChannels(of: first)
         let preparation = InputPreparation(channels: channels)
         let loaded = try readAll(
-            trainEntries + validationEntries, preparation: preparation, dimensions: options.dimensions, task: options.task)
+            trainEntries + validationEntries, preparation: preparation, dimensions: options.dimensions,
+            task: options.task)
         let classCount: Int
         switch options.task {
         case .instances: classCount = 3
         case .binary, .edges, .scribbles: classCount = 2
         case .classes:
-            classCount = fixedClasses ?? Int(loaded.prefix(trainEntries.count).map { $0.labels.maxLabel }.max() ?? 0) + 1
+            classCount =
+                fixedClasses ?? Int(loaded.prefix(trainEntries.count).map { $0.labels.maxLabel }.max() ?? 0) + 1
         }
         if options.task == .classes, classCount < 2 {
             throw TrainingError.invalidDataset("the label images hold no class other than background (0)")
@@ -65,7 +68,9 @@ extension TrainingData {
             task: options.task, classCount: classCount, w0: options.weightMapW0, sigma: options.weightMapSigma,
             balancePower: options.classBalancePower, contactWidth: options.contactWidth)
         let override = options.spacing.map { values in
-            Spacing(x: values[values.count - 1], y: values[values.count - 2], z: values.count == 3 ? values[0] : nil, unit: "pixel")
+            Spacing(
+                x: values[values.count - 1], y: values[values.count - 2], z: values.count == 3 ? values[0] : nil,
+                unit: "pixel")
         }
         let training = try concurrentMap(Array(loaded.prefix(trainEntries.count))) { item in
             var (image, labels) = (item.image, item.labels)
@@ -80,7 +85,9 @@ extension TrainingData {
             ValidationSample(stem: $0.stem, image: $0.image, labels: $0.labels)
         }
         var spacing = options.spacing
-        if spacing == nil, options.dimensions == 3, let s = first.spacing, let z = s.z, s.x > 0 { spacing = [z / s.x, s.y / s.x, 1] }
+        if spacing == nil, options.dimensions == 3, let s = first.spacing, let z = s.z, s.x > 0 {
+            spacing = [z / s.x, s.y / s.x, 1]
+        }
         return TrainingData(
             training: training, validation: validation, channels: channels, classCount: classCount, spacing: spacing)
     }
@@ -121,11 +128,14 @@ extension TrainingData {
             guard labels.shape == raw.spatialShape else {
                 throw TrainingError.mismatchedSample(
                     stem: entry.stem,
-                    reason: "the image is \(raw.spatialShape) but its labels '\(entry.labels.lastPathComponent)' are \(labels.shape)")
+                    reason:
+                        "the image is \(raw.spatialShape) but its labels '\(entry.labels.lastPathComponent)' are \(labels.shape)"
+                )
             }
             // A binary mask (one non-zero value) holds instances as its connected components.
             let instances = task == .classes ? labels : try Validator.instances(labels)
-            return LoadedPair(stem: entry.stem, image: try preparation.prepare(raw, source: entry.image.path), labels: instances)
+            return LoadedPair(
+                stem: entry.stem, image: try preparation.prepare(raw, source: entry.image.path), labels: instances)
         }
     }
 }

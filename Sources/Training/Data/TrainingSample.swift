@@ -24,7 +24,8 @@ public struct TrainingSample: Sendable {
         guard count > 0, target.count == weights.count, target.count >= count, target.count % count == 0 else {
             throw TrainingError.mismatchedSample(
                 stem: stem,
-                reason: "the image has \(count) pixels but the target has \(target.count) and the weights \(weights.count)")
+                reason:
+                    "the image has \(count) pixels but the target has \(target.count) and the weights \(weights.count)")
         }
         targetChannels = target.count / count
         self.stem = stem

@@ -15,7 +15,8 @@ public final class Trainer {
     let resume: Bool
 
     public init(
-        options: TrainingOptions, dataset: [DatasetEntry], output: URL, from initialModel: URL? = nil, resume: Bool = false
+        options: TrainingOptions, dataset: [DatasetEntry], output: URL, from initialModel: URL? = nil,
+        resume: Bool = false
     ) {
         self.options = options
         self.entries = dataset

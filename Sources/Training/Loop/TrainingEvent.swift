@@ -11,24 +11,44 @@ public enum TrainingEvent: Sendable {
     case cycle(epoch: Int, members: Int)
     case finished(TrainingSummary)
 
-    /// One JSON object on one line, with the kind under "event".
+    /// One JSON object on one line, with the kind under "event" beside the payload's fields.
     public func jsonLine() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let payload: Data
-        let kind: String
-        switch self {
-        case .started(let value): (kind, payload) = ("started", try encoder.encode(value))
-        case .step(let value): (kind, payload) = ("step", try encoder.encode(value))
-        case .epoch(let value): (kind, payload) = ("epoch", try encoder.encode(value))
+        return String(decoding: try encoder.encode(TaggedEvent(event: self)), as: UTF8.self)
+    }
+}
+
+/// A training event as JSON: its payload's fields and `"event": kind` in one object.
+private struct TaggedEvent: Encodable {
+    var event: TrainingEvent
+
+    private enum Key: String, CodingKey { case event, path, epoch, members }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        switch event {
+        case .started(let value):
+            try value.encode(to: encoder)
+            try container.encode("started", forKey: .event)
+        case .step(let value):
+            try value.encode(to: encoder)
+            try container.encode("step", forKey: .event)
+        case .epoch(let value):
+            try value.encode(to: encoder)
+            try container.encode("epoch", forKey: .event)
         case .checkpoint(let path, let epoch):
-            (kind, payload) = ("checkpoint", try encoder.encode(["path": path, "epoch": "\(epoch)"]))
+            try container.encode("checkpoint", forKey: .event)
+            try container.encode(path, forKey: .path)
+            try container.encode("\(epoch)", forKey: .epoch)
         case .cycle(let epoch, let members):
-            (kind, payload) = ("cycle", try encoder.encode(["epoch": epoch, "members": members]))
-        case .finished(let value): (kind, payload) = ("finished", try encoder.encode(value))
+            try container.encode("cycle", forKey: .event)
+            try container.encode(epoch, forKey: .epoch)
+            try container.encode(members, forKey: .members)
+        case .finished(let value):
+            try value.encode(to: encoder)
+            try container.encode("finished", forKey: .event)
         }
-        let body = String(decoding: payload, as: UTF8.self)
-        return body == "{}" ? "{\"event\":\"\(kind)\"}" : "{\"event\":\"\(kind)\"," + body.dropFirst()
     }
 }
 

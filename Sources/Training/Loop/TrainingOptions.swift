@@ -103,22 +103,28 @@ public struct TrainingOptions: Codable, Sendable {
         try TrainingError.checking(checkLimits)
         guard dimensions == 2 || dimensions == 3 else { throw TrainingError.invalid(.dimensions, dimensions, "2 or 3") }
         guard effectivePatchShape.count == dimensions else {
-            throw TrainingError.invalid(.patchShape, effectivePatchShape, "\(dimensions) extents for \(dimensions)D training")
+            throw TrainingError.invalid(
+                .patchShape, effectivePatchShape, "\(dimensions) extents for \(dimensions)D training")
         }
         guard epochs != nil || timeBudgetSeconds != nil else {
-            throw TrainingError.invalid(.stopCondition, "none", "given: epochs, a time budget or both, so training knows when to stop")
+            throw TrainingError.invalid(
+                .stopCondition, "none", "given: epochs, a time budget or both, so training knows when to stop")
         }
         if let cellDiameter, cellDiameter > 0, !(task == .instances && dimensions == 2) {
-            throw TrainingError.invalid(.cellDiameter, cellDiameter, "0 or left out", context: "cells are resized for the 2D instances task only")
+            throw TrainingError.invalid(
+                .cellDiameter, cellDiameter, "0 or left out",
+                context: "cells are resized for the 2D instances task only")
         }
         guard weightMapSigma > 0, weightMapSigma.isFinite, weightMapW0 >= 0, weightMapW0.isFinite else {
-            throw TrainingError.invalid(.weightMap, "w0 \(weightMapW0), sigma \(weightMapSigma)", "w0 ≥ 0 and sigma > 0")
+            throw TrainingError.invalid(
+                .weightMap, "w0 \(weightMapW0), sigma \(weightMapSigma)", "w0 ≥ 0 and sigma > 0")
         }
         if let spacing, spacing.count != dimensions || !spacing.allSatisfy({ $0 > 0 && $0.isFinite }) {
             throw TrainingError.invalid(.spacing, spacing, "\(dimensions) positive sizes, Z first in 3D")
         }
         if let reconstructedChannels, reconstructedChannels.isEmpty {
-            throw TrainingError.invalid(.reconstructedChannels, "(empty)", "channel lists, or left out to reconstruct all")
+            throw TrainingError.invalid(
+                .reconstructedChannels, "(empty)", "channel lists, or left out to reconstruct all")
         }
         try augmentation.validate()
     }
@@ -126,7 +132,9 @@ public struct TrainingOptions: Codable, Sendable {
     /// The settings with a range in `TrainingLimits`.
     private func checkLimits() throws {
         for extent in effectivePatchShape where !TrainingLimits.patchExtent.contains(extent) {
-            throw InvalidSetting(.patchShape, value: "\(effectivePatchShape)", allowed: "extents that are each \(TrainingLimits.patchExtent.allowed)")
+            throw InvalidSetting(
+                .patchShape, value: "\(effectivePatchShape)",
+                allowed: "extents that are each \(TrainingLimits.patchExtent.allowed)")
         }
         try TrainingLimits.batchSize.check(effectiveBatchSize)
         try TrainingLimits.learningRate.check(Double(learningRate))

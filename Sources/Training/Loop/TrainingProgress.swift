@@ -47,19 +47,22 @@ struct StartingPoint {
         if let checkpoint {
             guard FileManager.default.fileExists(atPath: checkpoint.path) else {
                 throw TrainingError.incompatibleModel(
-                    source: checkpoint.path, reason: "there is no checkpoint to resume from (it is written after each epoch)")
+                    source: checkpoint.path,
+                    reason: "there is no checkpoint to resume from (it is written after each epoch)")
             }
             let file = try ModelFile.read(from: checkpoint)
             let model = try model(from: file, path: checkpoint.path, options: options)
             let record = try file.metadata(StoredProgress.self, forKey: ModelFile.trainingKey)
-            return StartingPoint(network: model.network, info: model.info, progress: record?.progress, members: model.members)
+            return StartingPoint(
+                network: model.network, info: model.info, progress: record?.progress, members: model.members)
         }
         guard let initialModel else { return nil }
         let model = try model(from: try ModelFile.read(from: initialModel), path: initialModel.path, options: options)
         return StartingPoint(network: model.network, info: model.info, progress: nil)
     }
 
-    private static func model(from file: ModelFile, path: String, options: TrainingOptions) throws -> SegmentationModel {
+    private static func model(from file: ModelFile, path: String, options: TrainingOptions) throws -> SegmentationModel
+    {
         let model = try SegmentationModel(file: file, source: path)
         let (info, network) = (model.info, model.network)
         guard info.task == options.task else {

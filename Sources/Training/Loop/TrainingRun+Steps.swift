@@ -33,9 +33,12 @@ extension TrainingRun {
             result.lossSum += loss
             result.steps += 1
             progress.steps += 1
-            events(.step(TrainingStep(
-                epoch: result.epoch, step: step, stepsPerEpoch: stepsPerEpoch, loss: loss, elapsedSeconds: elapsed,
-                etaSeconds: eta())))
+            events(
+                .step(
+                    TrainingStep(
+                        epoch: result.epoch, step: step, stepsPerEpoch: stepsPerEpoch, loss: loss,
+                        elapsedSeconds: elapsed,
+                        etaSeconds: eta())))
             if let budget = options.timeBudgetSeconds, elapsed >= budget {
                 stop(.timeBudget)
                 break

@@ -44,8 +44,10 @@ final class TrainingRun {
         let startingPoint = try StartingPoint.load(
             options: options, initialModel: trainer.initialModel, checkpoint: trainer.resume ? checkpointURL : nil)
         let cellDiameter = Self.cellDiameter(options: options, startingPoint: startingPoint)
-        data = try Self.loadData(trainer.entries, options: options, startingPoint: startingPoint, cellDiameter: cellDiameter)
-        let mixture = try options.task == .scribbles
+        data = try Self.loadData(
+            trainer.entries, options: options, startingPoint: startingPoint, cellDiameter: cellDiameter)
+        let mixture =
+            try options.task == .scribbles
             ? Self.mixtureLayout(options: options, data: data, startingLayout: startingPoint?.info.mixtureLayout) : nil
         info = SegmentationModelInfo(
             task: options.task, input: InputPreparation(channels: data.channels), classCount: data.classCount,
@@ -66,7 +68,8 @@ final class TrainingRun {
         elapsedBefore = progress.elapsedSeconds
         if options.schedule == .plateau, progress.plateau == nil {
             progress.plateau = try ReduceOnPlateauSchedule(
-                initialLearningRate: options.learningRate, options: .init(factor: 0.2, patience: options.plateauPatience))
+                initialLearningRate: options.learningRate,
+                options: .init(factor: 0.2, patience: options.plateauPatience))
         }
         if trainer.resume, let state = try? OptimizerState.read(from: optimizerURL) { try optimizer.load(state) }
         sampler = try PatchSampler(
@@ -74,11 +77,13 @@ final class TrainingRun {
             foregroundFraction: options.task == .scribbles ? options.scribbleFraction : options.foregroundFraction)
         stepsPerEpoch = options.stepsPerEpoch ?? Self.automaticStepsPerEpoch(data.training, options: options)
         validator = Validator(task: options.task, samples: Array(data.validation.prefix(options.validationImageLimit)))
-        objective = mixture.map {
-            ScribbleLoss(
-                layout: $0, foregroundWeight: options.scribbleWeight, backgroundWeight: options.scribbleWeight,
-                reconstructionWeight: options.reconstructionWeight, totalVariationWeight: options.totalVariationWeight)
-        } ?? TrainingLoss(head: model.head, channels: configuration.outputChannels)
+        objective =
+            mixture.map {
+                ScribbleLoss(
+                    layout: $0, foregroundWeight: options.scribbleWeight, backgroundWeight: options.scribbleWeight,
+                    reconstructionWeight: options.reconstructionWeight,
+                    totalVariationWeight: options.totalVariationWeight)
+            } ?? TrainingLoss(head: model.head, channels: configuration.outputChannels)
         blindSpot = options.task == .scribbles && options.reconstructionWeight > 0 ? options.blindSpot : nil
         dropout = RandomGenerator(seed: options.seed &+ 7919 &* UInt64(progress.epoch + 1))
     }
@@ -123,7 +128,9 @@ final class TrainingRun {
         options: TrainingOptions, data: TrainingData, startingLayout: MixtureLayout?
     ) throws -> MixtureLayout {
         let classes = data.taskClassCounts ?? [data.classCount]
-        guard let startingLayout else { return try options.mixtureLayout(taskClasses: classes, inputChannels: data.channels) }
+        guard let startingLayout else {
+            return try options.mixtureLayout(taskClasses: classes, inputChannels: data.channels)
+        }
         if options.mixtureComponents != nil || options.reconstructedChannels != nil {
             let requested = try options.mixtureLayout(taskClasses: classes, inputChannels: data.channels)
             guard requested == startingLayout else {

@@ -75,7 +75,8 @@ public struct MixtureLayout: Codable, Sendable, Equatable {
                     context: "task \(t + 1) names channel \(bad)")
             }
             guard Set(task.reconstructedChannels).count == task.reconstructedChannels.count else {
-                throw TrainingError.invalid(.reconstructedChannels, list, "distinct channels", context: "task \(t + 1) repeats one")
+                throw TrainingError.invalid(
+                    .reconstructedChannels, list, "distinct channels", context: "task \(t + 1) repeats one")
             }
         }
     }

@@ -19,7 +19,9 @@ public enum OutputHead: Sendable, Equatable {
         case .softmax: return try scores.softmax()
         case .componentMixture(let layout):
             let perTask = try layout.tasks.indices.map { t in
-                try Self.classProbabilities(ofComponents: try Self.componentProbabilities(scores, layout: layout, task: t), task: layout.tasks[t])
+                try Self.classProbabilities(
+                    ofComponents: try Self.componentProbabilities(scores, layout: layout, task: t),
+                    task: layout.tasks[t])
             }
             return perTask.count == 1 ? perTask[0] : try Tensor.concatenatingChannels(perTask)
         }

@@ -84,7 +84,8 @@ public final class SegmentationModel {
     convenience init(file: ModelFile, source: String) throws {
         guard let info = try file.metadata(SegmentationModelInfo.self, forKey: Self.infoKey) else {
             throw TrainingError.incompatibleModel(
-                source: source, reason: "it has no '\(Self.infoKey)' metadata; it is not a model `cellscribe train` wrote")
+                source: source,
+                reason: "it has no '\(Self.infoKey)' metadata; it is not a model `cellscribe train` wrote")
         }
         let count = Int(file.metadata[Self.membersKey] ?? "0") ?? 0
         var primary = file
@@ -92,9 +93,10 @@ public final class SegmentationModel {
         let members = try (0..<count).map { k in
             let prefix = Self.memberPrefix(k)
             var member = file
-            member.tensors = Dictionary(uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
-                name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
-            })
+            member.tensors = Dictionary(
+                uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
+                    name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
+                })
             return try UNet(file: member)
         }
         self.init(network: try UNet(file: primary), info: info, members: members)
@@ -115,9 +117,11 @@ public final class SegmentationModel {
     /// A predictor with tiles of `tileShape` (default: the training patch scaled to about 256 pixels per
     /// in-plane axis, 4x the patch in Z up to the whole stack).
     public func predictor(tileShape: [Int]? = nil, batchSize: Int = 2) throws -> TiledPredictor {
-        let tiles = tileShape ?? info.patchShape.enumerated().map { axis, extent in
-            info.patchShape.count == 3 && axis == 0 ? extent * 4 : max(extent * 2, 256)
-        }
+        let tiles =
+            tileShape
+            ?? info.patchShape.enumerated().map { axis, extent in
+                info.patchShape.count == 3 && axis == 0 ? extent * 4 : max(extent * 2, 256)
+            }
         return try TiledPredictor(network: network, head: head, tileShape: tiles, batchSize: batchSize)
     }
 

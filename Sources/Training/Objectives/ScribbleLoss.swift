@@ -31,10 +31,12 @@ struct ScribbleLoss: TrainingObjective {
         for (t, task) in layout.tasks.enumerated() {
             let mixture = try OutputHead.componentProbabilities(scores, layout: layout, task: t)
             let probabilities = try OutputHead.classProbabilities(ofComponents: mixture, task: task)
-            let weights = try Tensor(shape: probabilities.shape, values: partialWeights(batch, task: t, classes: task.classes))
+            let weights = try Tensor(
+                shape: probabilities.shape, values: partialWeights(batch, task: t, classes: task.classes))
             var loss = try (weights * (try probabilities.clamped(1e-20, 1).log())).sum().scaled(by: -1)
             if reconstructionWeight > 0, !task.reconstructedChannels.isEmpty,
-                let clean = batch.reconstruction, let mask = batch.reconstructionMask {
+                let clean = batch.reconstruction, let mask = batch.reconstructionMask
+            {
                 let reconstruction = try reconstructionLoss(
                     scores, mixture: mixture, task: t, clean: clean, mask: mask, shape: batch.inputShape)
                 loss = try loss + reconstruction.scaled(by: reconstructionWeight)
@@ -113,7 +115,8 @@ struct ScribbleLoss: TrainingObjective {
                 guard masked > 0 else { continue }
                 for pixel in 0..<pixels {
                     target[n * pixels + pixel] = clean[base + pixel]
-                    weights[n * pixels + pixel] = 0.5 * mask[base + pixel] / masked / Float(count * task.reconstructedChannels.count)
+                    weights[n * pixels + pixel] =
+                        0.5 * mask[base + pixel] / masked / Float(count * task.reconstructedChannels.count)
                 }
             }
             let targetShape = [count, 1] + shape.dropFirst(2)

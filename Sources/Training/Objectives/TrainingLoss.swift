@@ -27,7 +27,8 @@ struct TrainingLoss: TrainingObjective {
         case .softmax:
             let target = try Tensor(shape: targetShape, values: batch.target)
             crossEntropyTerm = try crossEntropy(scores, targets: target, weights: weights)
-            oneHot = try Tensor(shape: scores.shape, values: Self.oneHot(batch.target, channels: channels, shape: targetShape))
+            oneHot = try Tensor(
+                shape: scores.shape, values: Self.oneHot(batch.target, channels: channels, shape: targetShape))
         case .sigmoid:
             oneHot = try Tensor(shape: targetShape, values: batch.target.map { $0 > 0 ? 1 : 0 })
             crossEntropyTerm = try binaryCrossEntropyWithLogits(scores, oneHot, weights: weights)

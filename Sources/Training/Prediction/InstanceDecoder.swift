@@ -48,7 +48,8 @@ public struct InstanceDecoder: Sendable {
         case .edges:
             let edges = channel(0)
             let seeds = try Seeds.components(
-                of: edges.map { 1 - $0 }, shape: shape, threshold: options.seedThreshold, minimumSize: options.minimumSize)
+                of: edges.map { 1 - $0 }, shape: shape, threshold: options.seedThreshold,
+                minimumSize: options.minimumSize)
             let regions = try Watershed.flood(edges, seeds: seeds, mask: nil)
                 .mergingWeakBoundaries(edgeProbability: edges, threshold: options.mergeThreshold)
             return try droppingBorderBackground(regions).removingSmallObjects(minimumSize: options.minimumSize)
@@ -57,7 +58,8 @@ public struct InstanceDecoder: Sendable {
             guard options.splitHeight > 0 else {
                 return try Instances.fromForegroundProbability(
                     foreground, shape: shape,
-                    options: ThresholdInstanceOptions(threshold: options.foregroundThreshold, minimumSize: options.minimumSize))
+                    options: ThresholdInstanceOptions(
+                        threshold: options.foregroundThreshold, minimumSize: options.minimumSize))
             }
             let mask = try LabelImage(shape: shape, labels: foreground.map { $0 > options.foregroundThreshold ? 1 : 0 })
             let split = DistanceSplitOptions(h: options.splitHeight, minimumObjectSize: options.minimumSize)
@@ -90,7 +92,9 @@ public struct InstanceDecoder: Sendable {
             }
         }
         touching.remove(0)
-        guard let background = touching.max(by: { areas[$0, default: 0] < areas[$1, default: 0] }) else { return labels }
+        guard let background = touching.max(by: { areas[$0, default: 0] < areas[$1, default: 0] }) else {
+            return labels
+        }
         var result = labels
         for index in result.labels.indices where result.labels[index] == background { result.labels[index] = 0 }
         return result

@@ -30,7 +30,8 @@ extension SegmentationModel {
             let input = try CellScale.resized(
                 prepared, by: try cellScale(of: prepared, predictor: predictor, cellDiameter: cellDiameter))
             if measuresUncertainty {
-                let passes = try uncertainPasses(input, predictor: predictor, samples: monteCarloSamples, flipAveraging: flipAveraging)
+                let passes = try uncertainPasses(
+                    input, predictor: predictor, samples: monteCarloSamples, flipAveraging: flipAveraging)
                 probabilities = passes.mean
                 variance = passes.variance
             } else {
@@ -46,7 +47,8 @@ extension SegmentationModel {
         let decoder = InstanceDecoder(task: info.task, options: instances ?? info.instances)
         // Each task's classes start at its probability offset (one task, at 0, for every other model).
         let layout = info.mixtureLayout
-        let channelOffsets = layout.map { layout in layout.tasks.indices.map { layout.probabilityOffset(ofTask: $0) } } ?? [0]
+        let channelOffsets =
+            layout.map { layout in layout.tasks.indices.map { layout.probabilityOffset(ofTask: $0) } } ?? [0]
         let taskLabels = try channelOffsets.map { channel in
             let offset = channel * inputShape.reduce(1, *)
             let decoded = try decoder.labels(
@@ -57,9 +59,11 @@ extension SegmentationModel {
         }
         probabilities = try CellScale.restored(probabilities, from: inputShape, to: prepared.spatialShape)
         variance = try variance.map { try CellScale.restored($0, from: inputShape, to: prepared.spatialShape) }
-        let entropy = measuresUncertainty ? Self.binaryEntropy(ofForeground: probabilities, pixels: prepared.planeCount) : nil
+        let entropy =
+            measuresUncertainty ? Self.binaryEntropy(ofForeground: probabilities, pixels: prepared.planeCount) : nil
         return SegmentationResult(
-            probabilities: probabilities, labels: taskLabels[0], taskLabels: Array(taskLabels.dropFirst()), variance: variance,
+            probabilities: probabilities, labels: taskLabels[0], taskLabels: Array(taskLabels.dropFirst()),
+            variance: variance,
             entropy: entropy)
     }
 
@@ -70,7 +74,8 @@ extension SegmentationModel {
     ) throws -> [Float] {
         var sum: [Float] = []
         for member in try predictors(like: predictor) {
-            let p = try flipAveraging
+            let p =
+                try flipAveraging
                 ? member.flipAveragedProbabilities(of: prepared, monteCarloSamples: monteCarloSamples)
                 : member.probabilities(of: prepared, monteCarloSamples: monteCarloSamples)
             if sum.isEmpty { sum = p } else { for i in p.indices { sum[i] += p[i] } }
@@ -81,11 +86,12 @@ extension SegmentationModel {
 
     /// `predictor` and one predictor per ensemble member with the same head and tiling.
     func predictors(like predictor: TiledPredictor) throws -> [TiledPredictor] {
-        try [predictor] + members.map {
-            try TiledPredictor(
-                network: $0, head: predictor.head, tileShape: predictor.tileShape, overlap: predictor.overlap,
-                batchSize: predictor.batchSize)
-        }
+        try [predictor]
+            + members.map {
+                try TiledPredictor(
+                    network: $0, head: predictor.head, tileShape: predictor.tileShape, overlap: predictor.overlap,
+                    batchSize: predictor.batchSize)
+            }
     }
 
     /// Mean and variance of the class probabilities over the ensemble's networks × Monte Carlo passes (one
@@ -99,7 +105,8 @@ extension SegmentationModel {
         for (member, pass) in runs {
             let dropout = samples > 0 ? 1 : 0
             let seed = UInt64(pass) &* 0x9E37_79B9
-            let p = try flipAveraging
+            let p =
+                try flipAveraging
                 ? member.flipAveragedProbabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
                 : member.probabilities(of: prepared, monteCarloSamples: dropout, seed: seed)
             if sum.isEmpty {

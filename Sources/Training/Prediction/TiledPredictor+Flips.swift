@@ -3,12 +3,16 @@ import Imaging
 extension TiledPredictor {
     /// Class probabilities averaged over the image and its mirror images along Y, X and both (test-time
     /// augmentation: four passes), each mapped back before averaging. Layout as `probabilities(of:)`.
-    public func flipAveragedProbabilities(of image: Image, monteCarloSamples: Int = 0, seed: UInt64 = 0) throws -> [Float] {
+    public func flipAveragedProbabilities(of image: Image, monteCarloSamples: Int = 0, seed: UInt64 = 0) throws
+        -> [Float]
+    {
         var sum: [Float] = []
         for flip in [(false, false), (true, false), (false, true), (true, true)] {
             let flipped = try Self.mirrored(image, y: flip.0, x: flip.1)
             let probabilities = try self.probabilities(of: flipped, monteCarloSamples: monteCarloSamples, seed: seed)
-            let restored = Self.mirrored(probabilities, planes: probabilities.count / image.planeCount, shape: image.spatialShape, y: flip.0, x: flip.1)
+            let restored = Self.mirrored(
+                probabilities, planes: probabilities.count / image.planeCount, shape: image.spatialShape, y: flip.0,
+                x: flip.1)
             if sum.isEmpty { sum = restored } else { for index in sum.indices { sum[index] += restored[index] } }
         }
         return sum.map { $0 / 4 }

@@ -59,7 +59,8 @@ public struct TiledPredictor {
         var sums = [Float](repeating: 0, count: outputChannels * pixels)
         var totals = [Float](repeating: 0, count: pixels)
         let tiles = Self.tileIndices(axes)
-        var passes: [RandomGenerator?] = monteCarloSamples > 0
+        var passes: [RandomGenerator?] =
+            monteCarloSamples > 0
             ? (0..<monteCarloSamples).map { RandomGenerator(seed: seed &+ UInt64($0)) } : [nil]
         for start in stride(from: 0, to: tiles.count, by: batchSize) {
             let group = Array(tiles[start..<min(tiles.count, start + batchSize)])

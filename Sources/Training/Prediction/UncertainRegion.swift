@@ -42,7 +42,9 @@ public struct UncertainRegion: Sendable, Equatable, Codable {
         for y in 0...(height - h) {
             for x in 0...(width - w) {
                 let mean = sum(y, x) / Double(h * w)
-                if mean > best.meanUncertainty { best = UncertainRegion(y: y, x: x, size: max(h, w), meanUncertainty: mean) }
+                if mean > best.meanUncertainty {
+                    best = UncertainRegion(y: y, x: x, size: max(h, w), meanUncertainty: mean)
+                }
             }
         }
         return best

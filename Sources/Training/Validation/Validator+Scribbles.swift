@@ -25,7 +25,9 @@ extension Validator {
                 let truth = value == UInt32(ScribbleMap.background) ? 0 : Int(value)
                 guard truth < classes else { continue }
                 result.trueClassProbability[truth].append(probabilities[truth * pixels + pixel])
-                let best = (0..<classes).max { probabilities[$0 * pixels + pixel] < probabilities[$1 * pixels + pixel] }!
+                let best = (0..<classes).max {
+                    probabilities[$0 * pixels + pixel] < probabilities[$1 * pixels + pixel]
+                }!
                 if best == truth { result.correct[truth] += 1 }
                 let foreground = 1 - probabilities[pixel]
                 if truth == 0 {
@@ -44,12 +46,14 @@ extension Validator {
         let held = try heldOutScribbles(model)
         let present = held.trueClassProbability.indices.filter { !held.trueClassProbability[$0].isEmpty }
         guard !present.isEmpty else { return ([:], nil) }
-        let likelihood = present.map { c in
-            Double(held.trueClassProbability[c].reduce(0, +)) / Double(held.trueClassProbability[c].count)
-        }.reduce(0, +) / Double(present.count)
-        let accuracy = present.map { c in
-            Double(held.correct[c]) / Double(held.trueClassProbability[c].count)
-        }.reduce(0, +) / Double(present.count)
+        let likelihood =
+            present.map { c in
+                Double(held.trueClassProbability[c].reduce(0, +)) / Double(held.trueClassProbability[c].count)
+            }.reduce(0, +) / Double(present.count)
+        let accuracy =
+            present.map { c in
+                Double(held.correct[c]) / Double(held.trueClassProbability[c].count)
+            }.reduce(0, +) / Double(present.count)
         return (["scribble_likelihood": likelihood, "scribble_accuracy": accuracy], likelihood)
     }
 

@@ -1,5 +1,5 @@
-import Imaging
 import Evaluation
+import Imaging
 
 extension Validator {
     /// The instance options that score best on the validation images: the model's probabilities are computed
@@ -38,12 +38,14 @@ extension Validator {
     ///   - truths: per image, the true instances.
     /// - Returns: the best options and their AP at IoU 0.5 over all images pooled; nil without images.
     static func bestInstanceOptions(
-        task: SegmentationTask, starting: InstanceOptions, probabilities: [CellScaledProbabilities], truths: [LabelImage]
+        task: SegmentationTask, starting: InstanceOptions, probabilities: [CellScaledProbabilities],
+        truths: [LabelImage]
     ) throws -> (options: InstanceOptions, score: Double)? {
         guard !truths.isEmpty else { return nil }
         let levels: [Float] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
         // High seed thresholds keep touching nuclei apart: DSB2018 runs chose 0.95, the edge of an earlier grid.
-        let seeds: [Float] = task == .instances ? [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98] : [starting.seedThreshold]
+        let seeds: [Float] =
+            task == .instances ? [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98] : [starting.seedThreshold]
         let base = InstanceOptions().minimumSize  // not the model's: a fine-tuned model must not drift upwards
         func score(_ options: InstanceOptions) throws -> Double {
             let decoder = InstanceDecoder(task: task, options: options)

@@ -1,5 +1,5 @@
-import Imaging
 import Evaluation
+import Imaging
 
 /// Scores a model on held-out images each epoch. Instance tasks are scored by instance matching (the selection
 /// score is AP at IoU 0.5), classes by mean IoU over the non-background classes.
@@ -36,7 +36,8 @@ struct Validator {
         for sample in samples {
             let probabilities = try model.cellScaledProbabilities(of: sample.image, predictor: predictor)
             let predicted = try probabilities.labels(decodedBy: decoder, restoredTo: sample.labels.shape)
-            evaluation.add(try ImageEvaluation(name: sample.stem, predicted: predicted, truth: try Self.instances(sample.labels)))
+            evaluation.add(
+                try ImageEvaluation(name: sample.stem, predicted: predicted, truth: try Self.instances(sample.labels)))
         }
         let summary = evaluation.summary
         let values: [String: Double] = [

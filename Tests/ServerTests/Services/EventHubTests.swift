@@ -14,7 +14,8 @@ import Training
         return nil
     }
 
-    static let job = JobRecord(id: "00000000000000aa", projectID: "00000000000000bb", settings: .init(), parentModelID: nil)
+    static let job = JobRecord(
+        id: "00000000000000aa", projectID: "00000000000000bb", settings: .init(), parentModelID: nil)
 
     @Test func everySubscriberHearsEveryEventAndTheEndFinishesTheirStreams() async {
         let hub = EventHub()

@@ -25,7 +25,9 @@ import Testing
         let project = try await fixture.project()
         let good = UploadedFile(name: "good.png", data: try Fixtures.data(Fixtures.nucleiImage))
         let bad = UploadedFile(name: "bad.png", data: Data("not a png".utf8))
-        await #expect(throws: (any Error).self) { try await fixture.services.images.upload([good, bad], to: project.id) }
+        await #expect(throws: (any Error).self) {
+            try await fixture.services.images.upload([good, bad], to: project.id)
+        }
         #expect(try await fixture.services.images.images(in: project.id).isEmpty)
     }
 
@@ -37,14 +39,19 @@ import Testing
         await #expect {
             try await fixture.services.images.upload([nuclei], to: twoChannels.id)
         } throws: { error in
-            isServiceError(error) { if case .unacceptable(let message, _) = $0 { message.contains("has 1 channels") } else { false } }
+            isServiceError(error) {
+                if case .unacceptable(let message, _) = $0 { message.contains("has 1 channels") } else { false }
+            }
         }
         let oneChannel = try await fixture.project()
-        let tiny = try ImageFormats.encode(try Image(shape: [1, 8, 8], pixels: [Float](repeating: 1, count: 64)), format: .png)
+        let tiny = try ImageFormats.encode(
+            try Image(shape: [1, 8, 8], pixels: [Float](repeating: 1, count: 64)), format: .png)
         await #expect {
             try await fixture.services.images.upload([UploadedFile(name: "tiny.png", data: tiny)], to: oneChannel.id)
         } throws: { error in
-            isServiceError(error) { if case .unacceptable(let message, _) = $0 { message.contains("8x8") } else { false } }
+            isServiceError(error) {
+                if case .unacceptable(let message, _) = $0 { message.contains("8x8") } else { false }
+            }
         }
     }
 
@@ -55,8 +62,10 @@ import Testing
         let data = try Fixtures.data(Fixtures.nucleiImage)
         _ = try await fixture.services.images.upload(
             [UploadedFile(name: "b.png", data: data), UploadedFile(name: "a.png", data: data)], to: project.id)
-        #expect(try await fixture.services.images.images(in: project.id, order: .created).map(\.name) == ["b.png", "a.png"])
-        #expect(try await fixture.services.images.images(in: project.id, order: .name).map(\.name) == ["a.png", "b.png"])
+        #expect(
+            try await fixture.services.images.images(in: project.id, order: .created).map(\.name) == ["b.png", "a.png"])
+        #expect(
+            try await fixture.services.images.images(in: project.id, order: .name).map(\.name) == ["a.png", "b.png"])
     }
 
     @Test func deletingAnImageRemovesItsFilesAndScribbles() async throws {
@@ -92,9 +101,11 @@ import Testing
         } throws: { error in isServiceError(error) { if case .staleVersion = $0 { true } else { false } } }
     }
 
-    @Test("scribbles must have the image's shape and the project's classes", arguments: [
-        ([128, 128], UInt32(1), "128x128"), ([256, 256], UInt32(2), "value 2"),
-    ])
+    @Test(
+        "scribbles must have the image's shape and the project's classes",
+        arguments: [
+            ([128, 128], UInt32(1), "128x128"), ([256, 256], UInt32(2), "value 2"),
+        ])
     func badScribbles(shape: [Int], value: UInt32, message: String) async throws {
         let fixture = try ServiceFixture()
         defer { fixture.removeFiles() }

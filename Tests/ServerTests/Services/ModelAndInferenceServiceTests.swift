@@ -52,12 +52,16 @@ import Testing
         await #expect {
             try await fixture.services.models.importUploaded(Data("junk".utf8), projectID: project.id)
         } throws: { error in
-            isServiceError(error) { if case .unacceptable(let text, _) = $0 { text.contains("not a CellScribe model") } else { false } }
+            isServiceError(error) {
+                if case .unacceptable(let text, _) = $0 { text.contains("not a CellScribe model") } else { false }
+            }
         }
         await #expect {
             _ = try await fixture.tinyModel(in: project, channels: 1)
         } throws: { error in
-            isServiceError(error) { if case .unacceptable(let text, _) = $0 { text.contains("takes 1 channels") } else { false } }
+            isServiceError(error) {
+                if case .unacceptable(let text, _) = $0 { text.contains("takes 1 channels") } else { false }
+            }
         }
         #expect(try await fixture.services.models.models(in: project.id).isEmpty)
     }
@@ -102,15 +106,21 @@ import Testing
         } throws: { error in isServiceError(error) { if case .notFound = $0 { true } else { false } } }
         let first = try await fixture.nucleiImage(in: project)
         let second = try await fixture.nucleiImage(in: project)
-        #expect(try await learning.nextImage(in: project.id, strategy: .first, excluding: [], model: .latest).image.id == first.id)
-        #expect(try await learning.nextImage(in: project.id, strategy: .last, excluding: [], model: .latest).image.id == second.id)
-        let excluded = try await learning.nextImage(in: project.id, strategy: .first, excluding: [first.id], model: .latest)
+        #expect(
+            try await learning.nextImage(in: project.id, strategy: .first, excluding: [], model: .latest).image.id
+                == first.id)
+        #expect(
+            try await learning.nextImage(in: project.id, strategy: .last, excluding: [], model: .latest).image.id
+                == second.id)
+        let excluded = try await learning.nextImage(
+            in: project.id, strategy: .first, excluding: [first.id], model: .latest)
         #expect(excluded.image.id == second.id)
         await #expect {
             try await learning.nextImage(in: project.id, strategy: .uncertainty, excluding: [], model: .latest)
         } throws: { error in isServiceError(error) { if case .notReady = $0 { true } else { false } } }
         _ = try await fixture.tinyModel(in: project)
-        let suggestion = try await learning.nextImage(in: project.id, strategy: .uncertainty, excluding: [], model: .latest)
+        let suggestion = try await learning.nextImage(
+            in: project.id, strategy: .uncertainty, excluding: [], model: .latest)
         #expect(suggestion.prediction != nil && [first.id, second.id].contains(suggestion.image.id))
         #expect(try await fixture.services.images.images(in: project.id).allSatisfy { $0.meanEntropy != nil })
     }

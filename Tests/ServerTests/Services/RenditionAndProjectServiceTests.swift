@@ -14,25 +14,31 @@ import Testing
         let renditions = fixture.services.renditions
         #expect(RenditionService.levelCount(height: 256, width: 256) == 1)
         #expect(RenditionService.levelCount(height: 1000, width: 300) == 3)
-        let tile = try ImageFormats.decode(try renditions.tile(of: image, level: 0, row: 0, column: 0, channel: nil, z: 0), source: "tile")
+        let tile = try ImageFormats.decode(
+            try renditions.tile(of: image, level: 0, row: 0, column: 0, channel: nil, z: 0), source: "tile")
         #expect(try tile.image().shape == [1, 256, 256])
         for (level, row, column) in [(0, 1, 0), (0, 0, 1), (1, 0, 0), (0, Int.max, 0), (0, 0, Int.max / 2 + 1)] {
             #expect(throws: ServiceError.self) {
                 try renditions.tile(of: image, level: level, row: row, column: column, channel: nil, z: 0)
             }
         }
-        #expect(throws: ServiceError.self) { try renditions.tile(of: image, level: 0, row: 0, column: 0, channel: 1, z: 0) }
+        #expect(throws: ServiceError.self) {
+            try renditions.tile(of: image, level: 0, row: 0, column: 0, channel: 1, z: 0)
+        }
         #expect(throws: ServiceError.self) { try renditions.preview(of: image, size: 64, channel: nil, z: 1) }
-        let preview = try ImageFormats.decode(try renditions.preview(of: image, size: 64, channel: 0, z: 0), source: "preview")
+        let preview = try ImageFormats.decode(
+            try renditions.preview(of: image, size: 64, channel: 0, z: 0), source: "preview")
         #expect(try preview.image().shape == [1, 64, 64])
     }
 }
 
 @Suite struct ProjectAndJobServiceTests {
-    @Test("project descriptions are checked field by field", arguments: [
-        ("", ["a"], nil as [String]?, "name"), ("x", [], nil, "channels"),
-        ("x", ["a"], [String](), "classes"),
-    ])
+    @Test(
+        "project descriptions are checked field by field",
+        arguments: [
+            ("", ["a"], nil as [String]?, "name"), ("x", [], nil, "channels"),
+            ("x", ["a"], [String](), "classes"),
+        ])
     func badProjects(name: String, channels: [String], classes: [String]?, field: String) async throws {
         let fixture = try ServiceFixture()
         defer { fixture.removeFiles() }
@@ -89,15 +95,18 @@ import Testing
 
 @Suite struct ErrorMappingTests {
     @Test func settingsAreNamedByTheirJSONField() {
-        let error = ServerError(mapping: InvalidSetting(.patchShape, value: "100", allowed: "a multiple of 8 from 16 to 512"))
+        let error = ServerError(
+            mapping: InvalidSetting(.patchShape, value: "100", allowed: "a multiple of 8 from 16 to 512"))
         #expect(error.status == .unprocessableContent && error.field == "patchSize")
         #expect(error.message == "patchSize must be a multiple of 8 from 16 to 512, not 100")
     }
 
     @Test func internalFailuresDoNotLeakPaths() {
-        let error = ServerError(mapping: StorageError.corruptBlob(path: "/secret/data/x.tif", expected: "a", found: "b"))
+        let error = ServerError(
+            mapping: StorageError.corruptBlob(path: "/secret/data/x.tif", expected: "a", found: "b"))
         #expect(error.status == .internalServerError && !error.message.contains("/secret"))
-        let unknown = ServerError(mapping: CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: "/secret/x"]))
+        let unknown = ServerError(
+            mapping: CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: "/secret/x"]))
         #expect(!unknown.message.contains("/secret"))
     }
 

@@ -16,10 +16,12 @@ struct ServiceFixture {
     let folder: URL
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cellscribe-services-\(UUID().uuidString)")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cellscribe-services-\(UUID().uuidString)")
         var configuration = ServerConfiguration(dataFolder: folder)
         configuration.uncertaintyPasses = 2
-        services = try ServerServices(configuration: configuration, store: try SQLiteStore(), logger: Logger(label: "test"))
+        services = try ServerServices(
+            configuration: configuration, store: try SQLiteStore(), logger: Logger(label: "test"))
     }
 
     func removeFiles() { try? FileManager.default.removeItem(at: folder) }

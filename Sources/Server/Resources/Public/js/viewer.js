@@ -3,13 +3,14 @@
 // drawn through one Viewport. Tiles and composites are cached; drawing happens once per animation frame.
 
 import { Viewport, levelCount } from "./viewport.js";
-import { lookupTable, parseColour, histogram, autoWindow } from "./contrast.js";
+import { histogram, autoWindow } from "./contrast.js";
 import { urls } from "./api.js";
+import { readGrey, compositeChannels, colourise, scribblePixels, CLASS_COLOURS, BACKGROUND_COLOUR } from "./pixels.js";
+
+export { CLASS_COLOURS, BACKGROUND_COLOUR };
 
 const TILE = 256;
 export const CHANNEL_COLOURS = ["#00ff00", "#ff00ff", "#00ffff", "#ffff00", "#ff0000", "#0000ff"];
-export const CLASS_COLOURS = ["#ffd400", "#00e5ff", "#ff7ad9", "#7dff6b", "#ff9f1c", "#a78bfa"];
-export const BACKGROUND_COLOUR = "#ff3b3b";
 
 export class Viewer {
   constructor(canvas) {
@@ -164,25 +165,11 @@ export class Viewer {
       if (!this.channels[c].visible) continue;
       const grey = this.greyTile(level, row, column, c);
       if (!grey || grey instanceof Promise) return cached?.bitmap ? cached : null;
-      greys.push([c, grey]);
+      greys.push({ grey, channel: this.channels[c] });
     }
-    const width = greys[0]?.[1].width ?? Math.min(TILE, Math.ceil(this.image.shape.width / 2 ** level) - column * TILE);
-    const height = greys[0]?.[1].height ?? Math.min(TILE, Math.ceil(this.image.shape.height / 2 ** level) - row * TILE);
-    const pixels = new ImageData(width, height);
-    const out = pixels.data;
-    for (let i = 3; i < out.length; i += 4) out[i] = 255;
-    for (const [c, grey] of greys) {
-      const channel = this.channels[c];
-      const table = lookupTable(channel.window);
-      const [r, g, b] = parseColour(channel.colour);
-      const data = grey.data;
-      for (let p = 0, q = 0; p < data.length; p++, q += 4) {
-        const v = table[data[p]];
-        out[q] = Math.min(255, out[q] + v * r);
-        out[q + 1] = Math.min(255, out[q + 1] + v * g);
-        out[q + 2] = Math.min(255, out[q + 2] + v * b);
-      }
-    }
+    const width = greys[0]?.grey.width ?? Math.min(TILE, Math.ceil(this.image.shape.width / 2 ** level) - column * TILE);
+    const height = greys[0]?.grey.height ?? Math.min(TILE, Math.ceil(this.image.shape.height / 2 ** level) - row * TILE);
+    const pixels = compositeChannels(greys, width, height);
     const entry = { version: this.displayVersion, building: true, previous: cached?.bitmap ? cached : null, width, height };
     this.composed.set(key, entry);
     createImageBitmap(pixels).then((bitmap) => {
@@ -224,12 +211,7 @@ export class Viewer {
   async setOverlay(name, url, colourOf) {
     const response = await fetch(url);
     if (!response.ok) throw new Error((await response.json().catch(() => ({}))).error ?? `overlay ${response.status}`);
-    const grey = readGrey(await createImageBitmap(await response.blob()));
-    const pixels = new ImageData(grey.width, grey.height);
-    for (let p = 0, q = 0; p < grey.data.length; p++, q += 4) {
-      const [r, g, b, a] = colourOf(grey.data[p]);
-      pixels.data[q] = r; pixels.data[q + 1] = g; pixels.data[q + 2] = b; pixels.data[q + 3] = a;
-    }
+    const pixels = colourise(readGrey(await createImageBitmap(await response.blob())), colourOf);
     this.overlays[name] = { bitmap: await createImageBitmap(pixels), z: this.z };
     this.requestRender();
   }
@@ -243,32 +225,8 @@ export class Viewer {
     const x1 = Math.min(width, Math.ceil(rect?.x1 ?? width));
     const y1 = Math.min(height, Math.ceil(rect?.y1 ?? height));
     if (x1 <= x0 || y1 <= y0) return;
-    const pixels = new ImageData(x1 - x0, y1 - y0);
-    const offset = this.z * width * height;
-    const colours = [null, ...CLASS_COLOURS.map(parseColour)];
-    const background = parseColour(BACKGROUND_COLOUR);
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        const value = values[offset + y * width + x];
-        if (value === 0) continue;
-        const colour = value === 255 ? background : colours[((value - 1) % CLASS_COLOURS.length) + 1];
-        const q = ((y - y0) * (x1 - x0) + (x - x0)) * 4;
-        pixels.data[q] = colour[0] * 255; pixels.data[q + 1] = colour[1] * 255; pixels.data[q + 2] = colour[2] * 255;
-        pixels.data[q + 3] = 255;
-      }
-    }
+    const pixels = scribblePixels(values, this.z * width * height, width, { x0, y0, x1, y1 });
     this.scribbleCanvas.getContext("2d").putImageData(pixels, x0, y0);
     this.requestRender();
   }
-}
-
-/** The red channel of a bitmap (grey PNGs decode to R = G = B). */
-function readGrey(bitmap) {
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  ctx.drawImage(bitmap, 0, 0);
-  const rgba = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-  const data = new Uint8Array(bitmap.width * bitmap.height);
-  for (let p = 0, q = 0; p < data.length; p++, q += 4) data[p] = rgba[q];
-  return { data, width: bitmap.width, height: bitmap.height };
 }
