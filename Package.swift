@@ -71,7 +71,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Basics", "Imaging", "ImageFormats", "Scribbles", "Segmentation", "Settings", "Storage", "Tensors",
+                "Basics", "Imaging", "ImageFormats", "Networks", "Scribbles", "Segmentation", "Settings", "Storage",
+                "Tensors",
                 "Training", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,7 +117,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "CellScribeCLITests",
-            dependencies: ["CellScribeCLI", "Settings", "Scribbles", "Training", "TestSupport"]),
+            dependencies: ["CellScribeCLI", "Server", "Settings", "Scribbles", "Storage", "Training", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

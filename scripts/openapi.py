@@ -25,7 +25,7 @@ schemas = {
    "field": S("string", description="the request's field or query parameter at fault, when one is")}),
  "TrainingSettings": S("object", additionalProperties=False, description="every field optional; a job's settings fill gaps from the project's; limits are TrainingLimits' (Sources/Settings), checked by SettingsAgreementTests", properties={
    "timeBudgetSeconds": S("number", minimum=1, maximum=86400), "epochs": S("integer", minimum=1, maximum=100000),
-   "learningRate": S("number", minimum=1e-8, maximum=1), "patchSize": S("integer", minimum=16, maximum=512, multipleOf=8),
+   "learningRate": S("number", minimum=1e-8, maximum=1), "patchSize": S("integer", minimum=16, maximum=512),
    "batchSize": S("integer", minimum=1, maximum=64), "fineTune": S("boolean"), "ensembleSize": S("integer", minimum=1, maximum=10),
    "previewEvery": S("integer", minimum=0, maximum=10000), "seed": S("integer", minimum=0)}),
  "CreateProject": S("object", required=["name", "channels"], properties={
@@ -62,9 +62,12 @@ schemas = {
    "imageID": ID, "model": S("string"), "foregroundThreshold": S("number"), "instances": S("integer"), "meanEntropy": S("number"),
    "regions": arr(ref("Region")), "outlines": arr(ref("Outline")), "seconds": S("number")}),
  "NextImage": S("object", required=["strategy", "image"], properties={"strategy": S("string"), "image": ref("Image"), "meanEntropy": S("number"), "regions": arr(ref("Region"))}),
- "Info": S("object", required=["name", "apiVersion", "computeLibrary", "computeThreads", "projects", "runningJobs", "concurrentTrainings", "maxUploadBytes"], properties={
+ "Info": S("object", required=["name", "apiVersion", "computeLibrary", "computeThreads", "projects", "runningJobs", "concurrentTrainings", "maxUploadBytes", "training"], properties={
    "name": S("string"), "apiVersion": S("string"), "computeLibrary": S("string"), "computeThreads": S("integer"), "projects": S("integer"),
-   "runningJobs": S("integer"), "concurrentTrainings": S("integer"), "maxUploadBytes": S("integer")}),
+   "runningJobs": S("integer"), "concurrentTrainings": S("integer"), "maxUploadBytes": S("integer"),
+   "training": S("object", required=["limits", "defaults"], description="the training settings' ranges (by field) and the defaults a job uses", properties={
+       "limits": S("object", additionalProperties=S("object", required=["minimum", "maximum"], properties={"minimum": S("number"), "maximum": S("number")})),
+       "defaults": ref("TrainingSettings")})}),
  "Health": S("object", required=["status"], properties={"status": S("string")}),
 }
 image_upload = {"required": True, "content": {

@@ -3,19 +3,26 @@ import Scribbles
 import Settings
 import Training
 
+/// A failure reported in the command line's words: `Error: <description>` and exit status 1, without the usage
+/// text (the arguments parsed; the values did not work).
+struct CommandLineError: Error, CustomStringConvertible {
+    var description: String
+}
+
 /// Library errors in the command line's words: a setting is named by its flag (`--batch-size`), never by the
 /// plain name the library uses, so the message tells the user what to type.
 enum CommandLineErrors {
     /// `error` with settings renamed to flags; other errors unchanged.
     static func rendered(_ error: any Error) -> any Error {
         switch error {
-        case let invalid as InvalidSetting: ValidationError(invalid.rendered(name: flag(for: invalid.setting)))
+        case let invalid as InvalidSetting:
+            CommandLineError(description: invalid.rendered(name: flag(for: invalid.setting)))
         case TrainingError.invalidSetting(let invalid):
-            ValidationError(invalid.rendered(name: flag(for: invalid.setting)))
+            CommandLineError(description: invalid.rendered(name: flag(for: invalid.setting)))
         case ScribblesError.invalidBudget(.fraction(let fraction), let allowed):
-            ValidationError("--fraction must be \(allowed), not \(fraction)")
+            CommandLineError(description: "--fraction must be \(allowed), not \(fraction)")
         case ScribblesError.invalidBudget(.count(let count), let allowed):
-            ValidationError("--count must be \(allowed), not \(count)")
+            CommandLineError(description: "--count must be \(allowed), not \(count)")
         default: error
         }
     }

@@ -3,6 +3,7 @@ import Basics
 import Foundation
 import ImageFormats
 import Imaging
+import Settings
 import Training
 
 /// `cellscribe predict`: label images (and probability maps) from a trained model.
@@ -65,8 +66,10 @@ struct PredictCommand: ParsableCommand {
         for (name, value) in [("--foreground-threshold", foregroundThreshold), ("--seed-threshold", seedThreshold)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name) must lie in [0, 1], not \(value)") }
         }
-        if let cellDiameter, !(cellDiameter > 0 && cellDiameter <= 10_000) {
-            throw ValidationError("--cell-diameter must be a positive number of pixels, not \(cellDiameter)")
+        if let cellDiameter, !(cellDiameter > 0 && TrainingLimits.cellDiameter.contains(cellDiameter)) {
+            throw ValidationError(
+                "--cell-diameter must be a diameter in pixels above 0, up to \(TrainingLimits.cellDiameter.maximum), not \(cellDiameter)"
+            )
         }
         if let splitHeight, !(splitHeight >= 0) {
             throw ValidationError("--split-height must be 0 or more, not \(splitHeight)")
@@ -89,7 +92,7 @@ struct PredictCommand: ParsableCommand {
             do {
                 let report = try predict(file, model: model, predictor: predictor, into: outFolder)
                 reports.append(report)
-                print(json ? try JSONLines.line(report) : report.text)
+                print(json ? try report.jsonLine() : report.text)
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("error: \(file.path): \(error)\n".utf8))
@@ -97,7 +100,7 @@ struct PredictCommand: ParsableCommand {
         }
         if uncertainty { try writeRanking(reports, to: outFolder.appendingPathComponent("uncertainty.csv")) }
         let summary = PredictionSummary(reports: reports, failed: failures)
-        print(json ? try JSONLines.line(summary) : summary.text)
+        print(json ? try summary.jsonLine() : summary.text)
         if failures > 0 { throw ExitCode(1) }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Training
 
 /// One predicted image as `predict` reports it: a text line, or a JSON object with `--json`.
-struct PredictedImage: Encodable {
+struct PredictedImage {
     /// The most uncertain window, as JSON shows it.
     struct Region: Encodable {
         var y: Int
@@ -33,27 +33,23 @@ struct PredictedImage: Encodable {
         return String(format: "%@  %@  %d instances%@  %.2f s", image, shapeText, instances, entropy, seconds)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case image, shape, instances, seconds
-        case meanEntropy = "mean_entropy"
-        case uncertainRegion = "uncertain_region"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(image, forKey: .image)
-        try container.encode(shape, forKey: .shape)
-        try container.encode(instances, forKey: .instances)
-        try container.encodeIfPresent(meanEntropy, forKey: .meanEntropy)
-        try container.encodeIfPresent(
-            uncertainRegion.map { Region(y: $0.y, x: $0.x, size: $0.size, meanEntropy: $0.meanUncertainty) },
-            forKey: .uncertainRegion)
-        try container.encode(seconds, forKey: .seconds)
+    /// `{"image", "shape", "instances"[, "mean_entropy", "uncertain_region"], "seconds"}` on one line.
+    func jsonLine() throws -> String {
+        var members: [(key: String, value: any Encodable)] = [
+            ("image", image), ("shape", shape), ("instances", instances),
+        ]
+        if let meanEntropy { members.append(("mean_entropy", meanEntropy)) }
+        if let region = uncertainRegion {
+            let value = Region(y: region.y, x: region.x, size: region.size, meanEntropy: region.meanUncertainty)
+            members.append(("uncertain_region", value))
+        }
+        members.append(("seconds", seconds))
+        return try OrderedJSON.object(members)
     }
 }
 
 /// The last line of `predict`: images, pixels and throughput.
-struct PredictionSummary: Encodable {
+struct PredictionSummary {
     var images: Int
     var failed: Int
     var pixels: Int
@@ -74,25 +70,11 @@ struct PredictionSummary: Encodable {
             images, Double(pixels) / 1e6, seconds, secondsPerMegapixel, secondsPerMegapixel * 10)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case images, failed, pixels, seconds
-        case secondsPerMegapixel = "seconds_per_megapixel"
-    }
-}
-
-/// JSON output of the commands: one object per line (`--json` streams), through `Codable` so every string is
-/// escaped and every number is valid JSON.
-enum JSONLines {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return encoder
-    }()
-
-    /// `value` as one line of JSON.
-    static func line(_ value: some Encodable) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
+    /// `{"images", "failed", "pixels", "seconds", "seconds_per_megapixel"}` on one line.
+    func jsonLine() throws -> String {
+        try OrderedJSON.object([
+            ("images", images), ("failed", failed), ("pixels", pixels), ("seconds", seconds),
+            ("seconds_per_megapixel", secondsPerMegapixel),
+        ])
     }
 }

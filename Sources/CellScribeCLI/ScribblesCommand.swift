@@ -30,21 +30,20 @@ struct ScribblesCommand: ParsableCommand {
 
     func validate() throws {
         guard (fraction == nil) != (count == nil) else { throw ValidationError("give --fraction or --count") }
-        if let fraction, !(0...1).contains(fraction) {
-            throw ValidationError("--fraction must lie in [0, 1], not \(fraction)")
-        }
-        if let count, count < 0 { throw ValidationError("--count must be 0 or more, not \(count)") }
+        // The generator owns the budget's range; its error names --fraction or --count (`CommandLineErrors`).
+        try ScribbleGenerator(budget: budget, seed: seed).validateBudget()
         guard ["png", "tif", "tiff", "npz"].contains(format.lowercased()) else {
             throw ValidationError("--format must be png, tif or npz, not '\(format)'")
         }
     }
+
+    var budget: ScribbleBudget { fraction.map { .fraction($0) } ?? .count(count ?? 0) }
 
     func run() throws {
         let files = try DatasetIndex.filesByStem(
             in: URL(fileURLWithPath: labels), role: "labels", extensions: DatasetIndex.labelExtensions)
         let outFolder = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
-        let budget: ScribbleBudget = fraction.map { .fraction($0) } ?? .count(count ?? 0)
         let generator = ScribbleGenerator(budget: budget, seed: seed)
         var failures = 0
         for (stem, url) in files.sorted(by: { $0.key < $1.key }) {

@@ -51,7 +51,7 @@ public struct ScribbleGenerator: Sendable {
     ///
     /// - Throws: `ScribblesError.invalidBudget` for a budget out of range.
     public func scribbles(for labels: LabelImage) throws -> ScribbleMap {
-        try validate(labels)
+        try validateBudget()
         let selections = chooseCells(labels)
         let plane = labels.height * labels.width
         var values = [UInt8](repeating: ScribbleMap.unlabelled, count: labels.labels.count)
@@ -97,7 +97,8 @@ public struct ScribbleGenerator: Sendable {
         return values
     }
 
-    private func validate(_ labels: LabelImage) throws {
+    /// - Throws: `ScribblesError.invalidBudget` for a fraction outside [0, 1] or a negative count.
+    public func validateBudget() throws {
         switch budget {
         case .fraction(let f) where !(f >= 0 && f <= 1):
             throw ScribblesError.invalidBudget(budget, allowed: "a fraction from 0 to 1")

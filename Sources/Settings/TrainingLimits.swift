@@ -7,8 +7,9 @@ public enum TrainingLimits {
     public static let epochs = SettingLimit<Int>(.epochs, 1...100_000)
     public static let learningRate = SettingLimit<Double>(.learningRate, 1e-8...1)
     public static let weightDecay = SettingLimit<Double>(.weightDecay, 0...1)
-    /// Every patch extent, pixels. Multiples of 8 keep the three poolings of a 4-level U-Net aligned.
-    public static let patchExtent = SettingLimit<Int>(.patchShape, 16...512, multipleOf: 8)
+    /// Every patch extent, pixels (the U-Net's poolings floor odd extents; `TrainingOptions.validate` also asks
+    /// for at least one pixel at the coarsest level).
+    public static let patchExtent = SettingLimit<Int>(.patchShape, 16...512)
     /// Patches per step (2 cores: more only adds memory).
     public static let batchSize = SettingLimit<Int>(.batchSize, 1...64)
     /// Checkpoint-ensemble cycles.

@@ -69,8 +69,8 @@ struct SettingsAgreementTests {
         arguments: [
             (["--batch-size", "65"], "--batch-size must be 1 to 64, not 65"),
             (
-                ["--patch", "100x100"],
-                "--patch must be extents that are each a multiple of 8 from 16 to 512, not [100, 100]"
+                ["--patch", "600x600"],
+                "--patch must be extents of 16 to 512, not [600, 600]"
             ),
             (["--learning-rate", "2"], "--learning-rate must be from 1e-08 to 1, not 2.0"),
             (["--ensemble", "11"], "--ensemble must be 1 to 10, not 11"),

@@ -31,7 +31,7 @@ import Testing
             let noChannels = try await client.json("/api/projects", .post, body: #"{"name": "x", "channels": []}"#)
             #expect(noChannels.status == .unprocessableContent && noChannels.errorMessage.contains("1 to 16 channels"))
             let badSettings = try await client.json(
-                "/api/projects", .post, body: #"{"name": "x", "channels": ["a"], "settings": {"patchSize": 100}}"#)
+                "/api/projects", .post, body: #"{"name": "x", "channels": ["a"], "settings": {"patchSize": 600}}"#)
             #expect(badSettings.status == .unprocessableContent && badSettings.errorMessage.contains("patchSize"))
             let unknown = try await client.json("/api/projects/0123456789abcdef")
             #expect(unknown.status == .notFound && unknown.errorMessage == "no project with id '0123456789abcdef'")
@@ -50,6 +50,9 @@ import Testing
             let info = try await client.json("/api/info").decoded(InfoRoutes.Info.self)
             #expect(
                 info.name == "CellScribe" && info.computeLibrary.hasPrefix("oneDNN") && info.concurrentTrainings == 1)
+            // The training panel takes limits and defaults from here, not from copies of its own.
+            #expect(info.training.limits["batchSize"] == .init(minimum: 1, maximum: 64))
+            #expect(info.training.defaults.timeBudgetSeconds == 60 && info.training.defaults.learningRate == 0.001)
             let project = try await client.createProject()
             _ = try await client.uploadNuclei(to: project.id)
             let metrics = try await client.json("/metrics")

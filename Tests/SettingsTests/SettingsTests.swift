@@ -4,11 +4,12 @@ import Testing
 @Suite struct TrainingLimitsTests {
     @Test func integerLimitsCheckTheRangeAndTheStep() throws {
         let patch = TrainingLimits.patchExtent
-        #expect(patch.contains(16) && patch.contains(128) && patch.contains(512))
-        #expect(!patch.contains(8) && !patch.contains(100) && !patch.contains(520))
-        #expect(throws: InvalidSetting(.patchShape, value: "100", allowed: "a multiple of 8 from 16 to 512")) {
-            try patch.check(100)
-        }
+        #expect(patch.contains(16) && patch.contains(100) && patch.contains(512))
+        #expect(!patch.contains(8) && !patch.contains(520))
+        #expect(throws: InvalidSetting(.patchShape, value: "600", allowed: "16 to 512")) { try patch.check(600) }
+        let stepped = SettingLimit<Int>(.patchShape, 16...512, multipleOf: 8)
+        #expect(stepped.contains(96) && !stepped.contains(100))
+        #expect(stepped.allowed == "a multiple of 8 from 16 to 512")
         #expect(TrainingLimits.batchSize.allowed == "1 to 64")
     }
 
@@ -35,7 +36,7 @@ import Testing
             (TrainingSettings(timeBudgetSeconds: 0), TrainingSetting.timeBudgetSeconds),
             (TrainingSettings(epochs: 0), .epochs),
             (TrainingSettings(learningRate: 2), .learningRate),
-            (TrainingSettings(patchSize: 100), .patchShape),
+            (TrainingSettings(patchSize: 600), .patchShape),
             (TrainingSettings(batchSize: 65), .batchSize),
             (TrainingSettings(ensembleSize: 11), .ensembleSize),
             (TrainingSettings(previewEvery: -1), .previewEvery),

@@ -29,19 +29,6 @@ struct BenchResult {
     }
 }
 
-/// A JSON object whose members keep the order given (Foundation's encoder keeps none): each key and value is
-/// encoded by `JSONEncoder`, so every string is escaped and every number valid; nil is `null`.
-enum OrderedJSON {
-    static func object(_ members: [(key: String, value: any Encodable)]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        func text(_ value: any Encodable) throws -> String {
-            String(decoding: try encoder.encode(value), as: UTF8.self)
-        }
-        return "{" + (try members.map { "\(try text($0.key)): \(try text($0.value))" }).joined(separator: ", ") + "}"
-    }
-}
-
 /// The peak resident set size of this process so far (Linux `VmHWM`), in MiB; nil where unavailable.
 func peakResidentMegabytes() -> Double? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }

@@ -21,15 +21,10 @@ enum JobEvents {
         return (kind(of: event), line)
     }
 
+    /// The SSE kind: the trainer's own, except that its end is "summary" (the job's end is "finished").
     static func kind(of event: TrainingEvent) -> String {
-        switch event {
-        case .started: "started"
-        case .step: "step"
-        case .epoch: "epoch"
-        case .checkpoint: "checkpoint"
-        case .cycle: "cycle"
-        case .finished: "summary"
-        }
+        if case .finished = event { return "summary" }
+        return event.kind
     }
 
     static func withoutPaths(_ event: TrainingEvent) -> TrainingEvent {

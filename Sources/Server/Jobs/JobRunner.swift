@@ -125,7 +125,7 @@ final class JobRunner: Service, Sendable {
                 blobs.remove(job.workPath)
                 return
             }
-            let message = ServerError(mapping: error).message
+            let message = ClientMessage.text(for: error)
             logger.error("training job \(job.id) failed: \(String(describing: error))")
             try? await store.finish(job.id, state: .failed, modelID: nil, error: message)
             metrics.failedJobs.increment()

@@ -1,10 +1,11 @@
 import Foundation
 import Settings
 import Storage
+import Training
 
 /// Training jobs as clients see them: start (settings checked, scribbles required, the parent model chosen),
 /// list, status, stop, and a subscription to a job's live events.
-struct TrainingJobs: Sendable {
+struct TrainingJobs: JobStopping {
     /// A job's live events: its state when subscribed, then what happens until it ends (nil when it already has).
     struct Subscription: Sendable {
         var current: JobRecord
@@ -12,13 +13,14 @@ struct TrainingJobs: Sendable {
     }
 
     let store: any Store
+    let models: ModelCatalog
     let runner: JobRunner
     let events: EventHub
 
     /// Queues a job with `requested` settings filled from the project's.
     ///
     /// - Throws: `InvalidSetting` for a setting out of range; `ServiceError.unacceptable` when no image has
-    ///   scribbles.
+    ///   scribbles, or when the model to fine-tune was not trained from scribbles.
     func start(in projectID: String, requested: TrainingSettings) async throws -> JobRecord {
         let project = try await store.project(projectID)
         try requested.validate()
@@ -29,6 +31,11 @@ struct TrainingJobs: Sendable {
         }
         let fineTunes = settings.fineTune ?? TrainingSettings.defaultFineTune
         let parent = fineTunes ? try await store.models(in: projectID).first : nil
+        if let parent, case let task = try await models.info(of: parent).task, task != .scribbles {
+            throw ServiceError.unacceptable(
+                "the latest model (version \(parent.version)) was trained for the \(task.rawValue) task and cannot learn "
+                    + "from scribbles; start the job with fineTune false", field: "fineTune")
+        }
         let job = JobRecord(projectID: projectID, settings: settings, parentModelID: parent?.id)
         try await store.enqueue(job)
         runner.wake()

@@ -61,16 +61,13 @@ struct TrainingPlan: Sendable {
             _ = try blobs.read(parent.path, checksum: parent.checksum)
             startURL = blobs.url(parent.path)
         }
-        let outputPath = outputPath(of: job)
+        let outputPath = JobFiles.model(of: job)
         let outputURL = blobs.url(outputPath)
         return TrainingPlan(
             job: job, options: options, entries: entries, snapshot: snapshot, images: byID, outputPath: outputPath,
             outputURL: outputURL, startURL: startURL,
             resumes: FileManager.default.fileExists(atPath: Trainer.checkpointFiles(for: outputURL)[0].path))
     }
-
-    /// Where a job's trainer writes its best model so far (the file `job:<id>` predictions read).
-    static func outputPath(of job: JobRecord) -> String { "\(job.workPath)/model.safetensors" }
 
     /// Removes the checkpoint files once the model is stored (they are several times its size).
     func removeCheckpoints() {

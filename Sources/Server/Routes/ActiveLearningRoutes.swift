@@ -15,11 +15,12 @@ enum ActiveLearningRoutes {
             return JSONBody.response(NextImageDTO(strategy: strategy.rawValue, suggestion: suggestion))
         }
         router.get("/api/images/{image}/uncertain-regions") { request, context in
-            let image = try await ImageRoutes.image(context, services)
-            let count = try request.integer("count", default: 5, in: 1...50)
-            let size = try request.integer("size", default: 64, in: 8...1024)
-            let result = try await PredictionRoutes.prediction(request, image: image, services: services)
-            return JSONBody.response(result.uncertainRegions(count: count, size: size).map(RegionDTO.init))
+            let regions = try await services.predictions.uncertainRegions(
+                imageID: try context.id("image", kind: "image"),
+                model: try ModelReference(parsing: request.query("model")),
+                count: try request.integer("count", default: 5, in: 1...50),
+                size: try request.integer("size", default: 64, in: 8...1024))
+            return JSONBody.response(regions.map(RegionDTO.init))
         }
     }
 }

@@ -201,11 +201,10 @@ struct NextImageDTO: Codable, Sendable {
     var meanEntropy: Double?
     var regions: [RegionDTO]?
 
-    /// The regions are the 3 most uncertain 64-pixel windows of the suggested image (uncertainty only).
     init(strategy: String, suggestion: ActiveLearning.Suggestion) {
         self.strategy = strategy
         image = ImageDTO(suggestion.image)
-        meanEntropy = suggestion.prediction?.meanEntropy
-        regions = suggestion.prediction?.uncertainRegions(count: 3, size: 64).map(RegionDTO.init)
+        meanEntropy = suggestion.meanEntropy
+        regions = suggestion.regions?.map(RegionDTO.init)
     }
 }

@@ -12,6 +12,8 @@ enum InfoRoutes {
         var runningJobs: Int
         var concurrentTrainings: Int
         var maxUploadBytes: Int
+        /// The training settings' ranges and defaults (`TrainingLimits`, `TrainingOptions`, `TrainingSettings`).
+        var training = TrainingSettingsDescription.current
     }
 
     static func add(to router: Router<BasicRequestContext>, services: ServerServices) {

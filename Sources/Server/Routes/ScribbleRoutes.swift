@@ -6,25 +6,21 @@ import Hummingbird
 enum ScribbleRoutes {
     static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
         router.get("/api/images/{image}/scribbles") { request, context in
-            let record = try await ImageRoutes.image(context, services)
             let format = try request.choice("format", default: ScribbleStore.Format.tif)
-            let data = try await offloaded { try services.scribbles.encoded(record, as: format) }
+            let file = try await services.scribbles.encoded(imageID: try context.id("image", kind: "image"), as: format)
             let contentType = BinaryBody.contentType(for: format == .tiff ? "tif" : format.rawValue)
-            return BinaryBody.response(data, contentType: contentType, headers: [.eTag: etag(record.scribbleVersion)])
+            return BinaryBody.response(file.data, contentType: contentType, headers: [.eTag: etag(file.version)])
         }
         router.put("/api/images/{image}/scribbles") { request, context in
-            let record = try await ImageRoutes.image(context, services)
+            let imageID = try context.id("image", kind: "image")
             guard let match = request.headers[.ifMatch] else {
                 throw ServiceError.versionRequired(
                     "send If-Match with the version of the scribbles the edit starts from (the ETag of GET; \"0\" for none)"
                 )
             }
             let expected = try version(fromETag: match)
-            try ScribbleStore.checkVersion(of: record, expected: expected)
-            let project = try await services.projects.project(record.projectID)
             let data = try await request.bodyData(limit: services.configuration.maxUploadBytes)
-            let updated = try await services.scribbles.save(
-                data, for: record, classes: project.classNames.count, expectedVersion: expected)
+            let updated = try await services.scribbles.save(data, imageID: imageID, expectedVersion: expected)
             return JSONBody.response(ImageDTO(updated), headers: [.eTag: etag(updated.scribbleVersion)])
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Training
 
 /// How the next image to annotate is chosen.
 enum NextImageStrategy: String, CaseIterable, Sendable {
@@ -13,10 +14,11 @@ enum NextImageStrategy: String, CaseIterable, Sendable {
 /// "Annotate here next": the next image by uncertainty (or random, first, last) and the most uncertain regions of
 /// an image, from a model's mean entropy (Monte Carlo dropout × checkpoints).
 struct ActiveLearning: Sendable {
-    /// The suggestion, with the prediction that ranked it (uncertainty only).
+    /// The suggestion, with its mean entropy and 3 most uncertain 64-pixel windows (uncertainty only).
     struct Suggestion: Sendable {
         var image: ImageRecord
-        var prediction: PredictionResult?
+        var meanEntropy: Double?
+        var regions: [UncertainRegion]?
     }
 
     let store: any Store
@@ -48,11 +50,8 @@ struct ActiveLearning: Sendable {
             if best.map({ result.meanEntropy > $0.result.meanEntropy }) ?? true { best = (image, result) }
         }
         guard let best else { throw ServiceError.notFound("the project has no image to suggest") }
-        return Suggestion(image: try await store.image(best.image.id), prediction: best.result)
-    }
-
-    /// The prediction of `image` by `model`, for its uncertain regions.
-    func prediction(of image: ImageRecord, model: ModelReference) async throws -> PredictionResult {
-        try await inference.prediction(of: image, model: try await models.resolve(model, projectID: image.projectID))
+        let regions = try await offloaded { [result = best.result] in result.uncertainRegions(count: 3, size: 64) }
+        return Suggestion(
+            image: try await store.image(best.image.id), meanEntropy: best.result.meanEntropy, regions: regions)
     }
 }

@@ -91,10 +91,32 @@ struct ImageLibrary: Sendable {
 
     func image(_ id: String) async throws -> ImageRecord { try await store.image(id) }
 
-    /// The file as uploaded (checked against its checksum) and its format's file extension.
-    func original(of record: ImageRecord) throws -> (data: Data, fileExtension: String) {
-        (try blobs.read(record.path, checksum: record.checksum), (record.path as NSString).pathExtension)
+    /// Image `id` as uploaded (checked against its checksum), its format's file extension and its name.
+    func original(imageID id: String) async throws -> (data: Data, fileExtension: String, name: String) {
+        let record = try await store.image(id)
+        return (
+            try blobs.read(record.path, checksum: record.checksum), (record.path as NSString).pathExtension, record.name
+        )
     }
+
+    /// A PNG of slice `z` of image `id` (one channel, or the colour composite), its longer side at most `size`.
+    func preview(imageID id: String, size: Int, channel: Int?, z: Int) async throws -> Data {
+        let record = try await store.image(id)
+        return try await offloaded { [renditions] in
+            try renditions.preview(of: record, size: size, channel: channel, z: z)
+        }
+    }
+
+    /// Tile (`row`, `column`) of pyramid level `level` of image `id`, as a PNG.
+    func tile(imageID id: String, level: Int, row: Int, column: Int, channel: Int?, z: Int) async throws -> Data {
+        let record = try await store.image(id)
+        return try await offloaded { [renditions] in
+            try renditions.tile(of: record, level: level, row: row, column: column, channel: channel, z: z)
+        }
+    }
+
+    /// Removes image `id`, its scribble versions and everything cached about it.
+    func delete(imageID id: String) async throws { try await delete(try await store.image(id)) }
 
     /// Removes the image, its scribble versions and everything cached about it.
     func delete(_ record: ImageRecord) async throws {

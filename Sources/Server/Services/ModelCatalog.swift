@@ -19,6 +19,12 @@ struct ModelCatalog: Sendable {
     /// The model file, checked against its checksum.
     func file(of record: ModelRecord) throws -> Data { try blobs.read(record.path, checksum: record.checksum) }
 
+    /// What the model is: task, input channels, classes (read from its file).
+    func info(of record: ModelRecord) async throws -> SegmentationModelInfo {
+        let data = try file(of: record)
+        return try await offloaded { try SegmentationModel(data: data, source: "model version \(record.version)").info }
+    }
+
     /// The file `reference` names for a prediction in project `projectID`.
     ///
     /// - Throws: `ServiceError.notReady` when the project has no model yet or the job has not finished an epoch;
@@ -39,7 +45,7 @@ struct ModelCatalog: Sendable {
                 let model = try await store.model(modelID)
                 return ResolvedModel(key: model.id, path: model.path, checksum: model.checksum)
             }
-            let path = TrainingPlan.outputPath(of: job)
+            let path = JobFiles.model(of: job)
             guard blobs.exists(path) else {
                 throw ServiceError.notReady("job \(job.id) has not finished an epoch yet; try again in a moment")
             }
@@ -62,7 +68,7 @@ struct ModelCatalog: Sendable {
         do {
             info = try await offloaded { try SegmentationModel(data: data, source: "the uploaded model").info }
         } catch {
-            throw ServiceError.unacceptable("the upload is not a CellScribe model: \(error)")
+            throw ServiceError.unacceptable("the upload is not a CellScribe model: \(ClientMessage.text(for: error))")
         }
         guard info.input.channels == project.channelNames.count else {
             throw ServiceError.unacceptable(

@@ -2,6 +2,11 @@ import Foundation
 import Settings
 import Storage
 
+/// Stops training jobs (the jobs layer implements it; projects stop theirs before they are deleted).
+protocol JobStopping: Sendable {
+    func stop(_ id: String) async throws -> JobRecord
+}
+
 /// Projects: creation with its checks, listing, and deletion with everything that belongs to the project.
 struct ProjectService: Sendable {
     /// The limits of a project's description.
@@ -13,7 +18,7 @@ struct ProjectService: Sendable {
 
     let store: any Store
     let blobs: BlobStore
-    let jobs: TrainingJobs
+    let jobs: any JobStopping
 
     /// Checks and stores a new project; `classes` nil gives one class, "cell".
     ///
@@ -31,16 +36,19 @@ struct ProjectService: Sendable {
         name: String, channels: [String], classes: [String]?, settings: TrainingSettings?
     ) throws -> ProjectRecord {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        func range(_ limit: ClosedRange<Int>) -> String { "\(limit.lowerBound) to \(limit.upperBound)" }
         guard Limits.nameLength.contains(name.count) else {
-            throw ServiceError.unacceptable("a project needs a name of 1 to 200 characters", field: "name")
+            throw ServiceError.unacceptable(
+                "a project needs a name of \(range(Limits.nameLength)) characters", field: "name")
         }
         guard Limits.channels.contains(channels.count) else {
-            throw ServiceError.unacceptable("a project has 1 to 16 channels, not \(channels.count)", field: "channels")
+            throw ServiceError.unacceptable(
+                "a project has \(range(Limits.channels)) channels, not \(channels.count)", field: "channels")
         }
         let classes = classes ?? ["cell"]
         guard Limits.classes.contains(classes.count) else {
             throw ServiceError.unacceptable(
-                "a project has 1 to 254 foreground classes, not \(classes.count)", field: "classes")
+                "a project has \(range(Limits.classes)) foreground classes, not \(classes.count)", field: "classes")
         }
         let settings = settings ?? TrainingSettings()
         try settings.validate()

@@ -26,7 +26,7 @@ struct SampleProject: Decodable {
     /// - Throws: `ServiceError.unacceptable` when it cannot be read or decoded.
     static func load(_ url: URL) throws -> SampleProject {
         do {
-            return try JSONBody.decoder.decode(SampleProject.self, from: try Data(contentsOf: url))
+            return try JSONDecoder().decode(SampleProject.self, from: try Data(contentsOf: url))
         } catch {
             throw ServiceError.unacceptable("the sample manifest \(url.lastPathComponent) cannot be read: \(error)")
         }

@@ -37,12 +37,20 @@ struct ScribbleStore: Sendable {
         try ImageFormats.encode(try scribbles(of: record).labelImage, format: format.fileFormat)
     }
 
-    /// Saves a label image sent as the edit of version `expectedVersion` of `record`'s scribbles.
+    /// The scribbles of image `id` as an 8-bit label image file, and their version (the ETag).
+    func encoded(imageID id: String, as format: Format) async throws -> (data: Data, version: Int) {
+        let record = try await store.image(id)
+        return (try await offloaded { [self] in try encoded(record, as: format) }, record.scribbleVersion)
+    }
+
+    /// Saves a label image sent as the edit of version `expectedVersion` of the scribbles of image `id`.
     ///
     /// - Throws: `ServiceError.staleVersion` when the scribbles changed since; `ServiceError.unacceptable` for a
-    ///   label image of another shape or with values that are not classes of `classes`.
-    func save(_ data: Data, for record: ImageRecord, classes: Int, expectedVersion: Int) async throws -> ImageRecord {
+    ///   label image of another shape or with values that are not classes of the image's project.
+    func save(_ data: Data, imageID id: String, expectedVersion: Int) async throws -> ImageRecord {
+        let record = try await store.image(id)
         try Self.checkVersion(of: record, expected: expectedVersion)
+        let classes = try await store.project(record.projectID).classNames.count
         let scribbles = try await offloaded { try Self.decode(data, for: record, classes: classes) }
         return try await save(scribbles, for: record, expectedVersion: expectedVersion)
     }

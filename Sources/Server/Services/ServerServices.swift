@@ -15,6 +15,7 @@ final class ServerServices: Sendable {
     let models: ModelCatalog
     let images: ImageLibrary
     let scribbles: ScribbleStore
+    let predictions: Predictions
     let activeLearning: ActiveLearning
     let events: EventHub
     let runner: JobRunner
@@ -37,13 +38,14 @@ final class ServerServices: Sendable {
         images = ImageLibrary(
             store: store, blobs: blobs, renditions: renditions, inference: inference, metrics: configuration.metrics)
         scribbles = ScribbleStore(store: store, blobs: blobs)
+        predictions = Predictions(store: store, models: models, inference: inference, exports: exports)
         activeLearning = ActiveLearning(store: store, models: models, inference: inference)
         events = EventHub()
         runner = JobRunner(
             store: store, blobs: blobs, events: events, inference: inference, models: models,
             concurrentTrainings: configuration.concurrentTrainings, maxAttempts: configuration.maxJobAttempts,
             metrics: configuration.metrics, logger: logger)
-        jobs = TrainingJobs(store: store, runner: runner, events: events)
+        jobs = TrainingJobs(store: store, models: models, runner: runner, events: events)
         projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
     }
 }

@@ -11,44 +11,38 @@ public enum TrainingEvent: Sendable {
     case cycle(epoch: Int, members: Int)
     case finished(TrainingSummary)
 
-    /// One JSON object on one line, with the kind under "event" beside the payload's fields.
+    /// The kind of event, as JSON lines and event streams name it.
+    public var kind: String {
+        switch self {
+        case .started: "started"
+        case .step: "step"
+        case .epoch: "epoch"
+        case .checkpoint: "checkpoint"
+        case .cycle: "cycle"
+        case .finished: "finished"
+        }
+    }
+
+    /// One JSON object on one line: `"event": kind` first, then the payload's fields (sorted). Non-finite numbers
+    /// (a diverged loss) are written as the strings "NaN", "Infinity" and "-Infinity".
     public func jsonLine() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(TaggedEvent(event: self)), as: UTF8.self)
-    }
-}
-
-/// A training event as JSON: its payload's fields and `"event": kind` in one object.
-private struct TaggedEvent: Encodable {
-    var event: TrainingEvent
-
-    private enum Key: String, CodingKey { case event, path, epoch, members }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        switch event {
-        case .started(let value):
-            try value.encode(to: encoder)
-            try container.encode("started", forKey: .event)
-        case .step(let value):
-            try value.encode(to: encoder)
-            try container.encode("step", forKey: .event)
-        case .epoch(let value):
-            try value.encode(to: encoder)
-            try container.encode("epoch", forKey: .event)
-        case .checkpoint(let path, let epoch):
-            try container.encode("checkpoint", forKey: .event)
-            try container.encode(path, forKey: .path)
-            try container.encode("\(epoch)", forKey: .epoch)
-        case .cycle(let epoch, let members):
-            try container.encode("cycle", forKey: .event)
-            try container.encode(epoch, forKey: .epoch)
-            try container.encode(members, forKey: .members)
-        case .finished(let value):
-            try value.encode(to: encoder)
-            try container.encode("finished", forKey: .event)
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let payload: Data
+        switch self {
+        case .started(let value): payload = try encoder.encode(value)
+        case .step(let value): payload = try encoder.encode(value)
+        case .epoch(let value): payload = try encoder.encode(value)
+        case .checkpoint(let path, let epoch): payload = try encoder.encode(["path": path, "epoch": "\(epoch)"])
+        case .cycle(let epoch, let members): payload = try encoder.encode(["epoch": epoch, "members": members])
+        case .finished(let value): payload = try encoder.encode(value)
         }
+        // `kind` is one of six fixed words: splicing it in keeps "event" first without re-encoding the payload.
+        let body = String(decoding: payload, as: UTF8.self)
+        let tag = "{\"event\":\"\(kind)\""
+        return body == "{}" ? tag + "}" : tag + "," + body.dropFirst()
     }
 }
 
@@ -106,7 +100,7 @@ public struct TrainingSummary: Codable, Sendable {
 }
 
 /// Why a training run ended (its JSON form is the raw value).
-public enum StopReason: String, Codable, Sendable, CaseIterable {
+public enum StopReason: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     /// The requested epochs are done.
     case epochs
     /// The time budget is spent.
@@ -115,6 +109,9 @@ public enum StopReason: String, Codable, Sendable, CaseIterable {
     case stopped
     /// It was paused for a shutdown (`TrainingInterruption.paused`): a checkpoint is written, `resume` continues.
     case paused
+
+    /// The words of the JSON form ("time budget").
+    public var description: String { rawValue }
 }
 
 /// What a running training can be asked to do instead of continuing (see `Trainer.run(events:interruption:)`).

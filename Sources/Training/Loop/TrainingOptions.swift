@@ -106,6 +106,12 @@ public struct TrainingOptions: Codable, Sendable {
             throw TrainingError.invalid(
                 .patchShape, effectivePatchShape, "\(dimensions) extents for \(dimensions)D training")
         }
+        let coarsest = 1 << max(0, widths.count - 1)
+        guard effectivePatchShape.allSatisfy({ $0 >= coarsest }) else {
+            throw TrainingError.invalid(
+                .patchShape, effectivePatchShape, "at least \(coarsest) pixels per extent",
+                context: "a U-Net of \(widths.count) levels halves it \(widths.count - 1) times")
+        }
         guard epochs != nil || timeBudgetSeconds != nil else {
             throw TrainingError.invalid(
                 .stopCondition, "none", "given: epochs, a time budget or both, so training knows when to stop")
@@ -134,7 +140,7 @@ public struct TrainingOptions: Codable, Sendable {
         for extent in effectivePatchShape where !TrainingLimits.patchExtent.contains(extent) {
             throw InvalidSetting(
                 .patchShape, value: "\(effectivePatchShape)",
-                allowed: "extents that are each \(TrainingLimits.patchExtent.allowed)")
+                allowed: "extents of \(TrainingLimits.patchExtent.allowed)")
         }
         try TrainingLimits.batchSize.check(effectiveBatchSize)
         try TrainingLimits.learningRate.check(Double(learningRate))

@@ -81,16 +81,17 @@ extension TrainingRun {
             try model.write(to: output, training: progress.record(options: options))
         }
         progress.elapsedSeconds = elapsed
-        try progress.plateau?.step(metric: Float(scores.score.map { 1 - $0 } ?? epoch.meanLoss))
         return EpochReport(
             epoch: epoch.epoch, steps: epoch.steps, trainingLoss: epoch.meanLoss,
             learningRate: Double(optimizer.learningRate), validation: scores.values, score: scores.score,
             scoreName: validator.scoreName, isBest: isBest, elapsedSeconds: progress.elapsedSeconds, etaSeconds: eta())
     }
 
-    /// Starts the next checkpoint-ensemble cycle when the run has reached it: the cycle's best (in `output`)
-    /// joins the members, Adam restarts on fresh patches. Returns the cycle event, if one began.
+    /// Feeds the epoch's score (or, without validation, its loss) to a reduce-on-plateau schedule, and starts the
+    /// next checkpoint-ensemble cycle when the run has reached it: the cycle's best (in `output`) joins the members,
+    /// Adam restarts on fresh patches. Returns the cycle event, if one began.
     func advanceSchedule(after epoch: EpochTraining) throws -> TrainingEvent? {
+        try progress.plateau?.step(metric: Float(lastEpochScore.map { 1 - $0 } ?? epoch.meanLoss))
         let cycle = cycleIndex()
         guard stopReason == nil, cycle > (progress.cycle ?? 0) else { return nil }
         let finished = try SegmentationModel(contentsOf: output)

@@ -134,8 +134,14 @@ final class TrainingRun {
         if options.mixtureComponents != nil || options.reconstructedChannels != nil {
             let requested = try options.mixtureLayout(taskClasses: classes, inputChannels: data.channels)
             guard requested == startingLayout else {
+                // Blame the setting the user gave (components when both were).
+                let setting: TrainingSetting =
+                    options.mixtureComponents != nil ? .mixtureComponents : .reconstructedChannels
+                let given =
+                    setting == .mixtureComponents
+                    ? "\(requested.tasks.map(\.components))" : "\(requested.tasks.map(\.reconstructedChannels))"
                 throw TrainingError.invalid(
-                    .mixtureComponents, "\(requested.tasks.map(\.components))", "left out when fine-tuning",
+                    setting, given, "left out when fine-tuning",
                     context: "the model being fine-tuned has components \(startingLayout.tasks.map(\.components)) and "
                         + "reconstructs \(startingLayout.tasks.map(\.reconstructedChannels))")
             }

@@ -83,3 +83,37 @@ import Training
         hub.publish(jobID: Self.job.id, Self.step(1))  // nobody left: nothing to do, nothing breaks
     }
 }
+
+@Suite struct EventHubConcurrencyTests {
+    @Test func publishersAndSubscribersComingAndGoingAtOnceLoseNothingOfAFinishedStream() async {
+        let hub = EventHub()
+        let job = EventHubTests.job
+        let kept = hub.subscribe(jobID: job.id, previewImageID: nil)
+        await withTaskGroup(of: Void.self) { group in
+            for publisher in 0..<4 {
+                group.addTask {
+                    for n in 0..<50 { hub.publish(jobID: job.id, EventHubTests.step(publisher * 1000 + n)) }
+                }
+            }
+            for _ in 0..<8 {
+                group.addTask {
+                    // Subscribers that join and leave while events flow.
+                    let task = Task { for await _ in hub.subscribe(jobID: job.id, previewImageID: nil) {} }
+                    try? await Task.sleep(for: .milliseconds(1))
+                    task.cancel()
+                    await task.value
+                }
+            }
+        }
+        hub.finish(job)
+        var seen = Set<Int>()
+        var ended = false
+        for await event in kept {
+            if let n = EventHubTests.stepNumber(event) { seen.insert(n) }
+            if case .ended = event { ended = true }
+        }
+        // 200 events fit the buffer: the subscriber that stayed got every one, each once, and then the end.
+        #expect(seen.count == 200 && ended)
+        #expect(hub.subscriberCount(of: job.id) == 0)
+    }
+}

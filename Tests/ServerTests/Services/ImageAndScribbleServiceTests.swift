@@ -2,6 +2,7 @@ import Foundation
 import ImageFormats
 import Imaging
 import Scribbles
+import Storage
 import TestSupport
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
         let project = try await fixture.project()
         let image = try await fixture.nucleiImage(in: project)
         #expect(image.spatialShape == [256, 256] && image.channels == 1 && image.name == "nuclei.png")
-        let original = try fixture.services.images.original(of: image)
+        let original = try await fixture.services.images.original(imageID: image.id)
         #expect(original.data == (try Fixtures.data(Fixtures.nucleiImage)) && original.fileExtension == "png")
         #expect(try await fixture.services.images.images(in: project.id).map(\.id) == [image.id])
     }
@@ -92,13 +93,19 @@ import Testing
         labels[0] = 1
         labels[1] = 255
         let edit = try ImageFormats.encode(try LabelImage(shape: [256, 256], labels: labels), format: .png)
-        let saved = try await store.save(edit, for: image, classes: 1, expectedVersion: 0)
+        let saved = try await store.save(edit, imageID: image.id, expectedVersion: 0)
         #expect(saved.scribbleVersion == 1 && saved.scribbledForeground == 1 && saved.scribbledBackground == 1)
         #expect(try store.scribbles(of: saved).values[0] == 1)
         // A second editor who also started from version 0 loses nothing but is told to reload.
         await #expect {
-            try await store.save(edit, for: saved, classes: 1, expectedVersion: 0)
+            try await store.save(edit, imageID: image.id, expectedVersion: 0)
         } throws: { error in isServiceError(error) { if case .staleVersion = $0 { true } else { false } } }
+        // Two saves that both passed the check race in the database: the loser's file is removed, the winner's kept.
+        let map = try store.scribbles(of: saved)
+        await #expect(throws: StorageError.self) { try await store.save(map, for: image, expectedVersion: 0) }
+        let folder = fixture.services.blobs.url("projects/\(image.projectID)/scribbles")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)
+        #expect(try store.scribbles(of: try await fixture.services.images.image(image.id)).values[0] == 1)
     }
 
     @Test(
@@ -114,7 +121,7 @@ import Testing
         labels[5] = value
         let data = try ImageFormats.encode(try LabelImage(shape: shape, labels: labels), format: .png)
         await #expect {
-            try await fixture.services.scribbles.save(data, for: image, classes: 1, expectedVersion: 0)
+            try await fixture.services.scribbles.save(data, imageID: image.id, expectedVersion: 0)
         } throws: { error in
             isServiceError(error) { if case .unacceptable(let text, _) = $0 { text.contains(message) } else { false } }
         }

@@ -75,18 +75,24 @@ import Testing
         let image = try await fixture.nucleiImage(in: project)
         let model = try await fixture.tinyModel(in: project)
         let services = fixture.services
-        let result = try await services.activeLearning.prediction(of: image, model: .latest)
+        let result = try await services.predictions.prediction(of: image, model: .latest)
         #expect(result.shape == [256, 256] && result.modelKey == model.id)
         #expect(result.probabilities.count == 3 * 256 * 256 && result.entropy.count == 256 * 256)
         #expect(result.meanEntropy > 0 && result.meanEntropy <= log(2.0) + 1e-6)
         #expect(try await services.images.image(image.id).predictedModelID == model.id)
         #expect(services.inference.cached(image: image, modelKey: model.id) != nil)
-        let regions = result.uncertainRegions(count: 3, size: 64)
+        let regions = try await services.predictions.uncertainRegions(
+            imageID: image.id, model: .latest, count: 3, size: 64)
         #expect(regions.count == 3 && regions.map(\.meanUncertainty) == regions.map(\.meanUncertainty).sorted(by: >))
-        let exports = PredictionExports(blobs: services.blobs)
-        let summary = try exports.summary(of: result, threshold: 0.5, regionCount: 2, regionSize: 32, outlines: true)
+        let answer = try await services.predictions.summary(
+            imageID: image.id, model: .model(model.id), threshold: 0.5, regionCount: 2, regionSize: 32, outlines: true)
+        let summary = answer.summary
         #expect(summary.threshold == 0.5 && summary.regions.count == 2)
-        #expect(summary.outlines?.count == summary.labels.instanceCount)
+        #expect(summary.labels.instanceCount > 0 && summary.outlines?.count == summary.labels.instanceCount)
+        let exports = services.exports
+        let file = try await services.predictions.map(
+            .labelsTIFF, imageID: image.id, model: .latest, threshold: nil, z: 0)
+        #expect(file.filename == "nuclei_labels.tif" && !file.data.isEmpty)
         for map in PredictionMap.allCases {
             let data = try exports.render(map, of: result, threshold: nil, z: 0, image: image, project: project)
             #expect(!data.isEmpty, "\(map.rawValue)")
@@ -105,7 +111,8 @@ import Testing
             try await learning.nextImage(in: project.id, strategy: .first, excluding: [], model: .latest)
         } throws: { error in isServiceError(error) { if case .notFound = $0 { true } else { false } } }
         let first = try await fixture.nucleiImage(in: project)
-        let second = try await fixture.nucleiImage(in: project)
+        let otherNuclei = UploadedFile(name: "other.png", data: try Fixtures.data("dsb/heldout/images/9586e48a.png"))
+        let second = try await fixture.services.images.upload([otherNuclei], to: project.id)[0]
         #expect(
             try await learning.nextImage(in: project.id, strategy: .first, excluding: [], model: .latest).image.id
                 == first.id)
@@ -121,7 +128,12 @@ import Testing
         _ = try await fixture.tinyModel(in: project)
         let suggestion = try await learning.nextImage(
             in: project.id, strategy: .uncertainty, excluding: [], model: .latest)
-        #expect(suggestion.prediction != nil && [first.id, second.id].contains(suggestion.image.id))
-        #expect(try await fixture.services.images.images(in: project.id).allSatisfy { $0.meanEntropy != nil })
+        // Both images were predicted; the one the model is least sure of is suggested, with its regions.
+        let entropies = try await fixture.services.images.images(in: project.id).map {
+            ($0.id, try #require($0.meanEntropy))
+        }
+        #expect(entropies[0].1 != entropies[1].1)
+        #expect(suggestion.image.id == entropies.max { $0.1 < $1.1 }?.0)
+        #expect(suggestion.meanEntropy == entropies.map(\.1).max() && suggestion.regions?.count == 3)
     }
 }

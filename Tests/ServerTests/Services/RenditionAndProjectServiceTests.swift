@@ -3,6 +3,7 @@ import ImageFormats
 import Settings
 import Storage
 import Testing
+import Training
 
 @testable import Server
 
@@ -69,14 +70,20 @@ import Testing
         } throws: { error in isServiceError(error) { if case .unacceptable = $0 { true } else { false } } }
         _ = try await fixture.scribbleNuclei(image)
         await #expect {
-            try await jobs.start(in: project.id, requested: TrainingSettings(patchSize: 100))
+            try await jobs.start(in: project.id, requested: TrainingSettings(patchSize: 600))
         } throws: { ($0 as? InvalidSetting)?.setting == .patchShape }
-        let model = try await fixture.tinyModel(in: project)
         let job = try await jobs.start(in: project.id, requested: TrainingSettings(epochs: 2))
         #expect(job.settings.epochs == 2 && job.settings.timeBudgetSeconds == nil && job.settings.learningRate == 0.002)
-        #expect(job.parentModelID == model.id)
+        #expect(job.parentModelID == nil)
+        // The latest model was trained for another task: fine-tuning it is refused, a fresh start is not.
+        let model = try await fixture.tinyModel(in: project)
+        await #expect {
+            try await jobs.start(in: project.id, requested: TrainingSettings())
+        } throws: { error in
+            isServiceError(error) { if case .unacceptable(_, let field) = $0 { field == "fineTune" } else { false } }
+        }
         let fresh = try await jobs.start(in: project.id, requested: TrainingSettings(fineTune: false))
-        #expect(fresh.parentModelID == nil && fresh.settings.timeBudgetSeconds == 30)
+        #expect(fresh.parentModelID == nil && fresh.settings.timeBudgetSeconds == 30 && model.version == 1)
         // The runner is not running here: stopping a queued job ends it at once.
         #expect(try await jobs.stop(job.id).state == .stopped)
         #expect(try await jobs.jobs(in: project.id).count == 2)
@@ -96,9 +103,9 @@ import Testing
 @Suite struct ErrorMappingTests {
     @Test func settingsAreNamedByTheirJSONField() {
         let error = ServerError(
-            mapping: InvalidSetting(.patchShape, value: "100", allowed: "a multiple of 8 from 16 to 512"))
+            mapping: InvalidSetting(.patchShape, value: "600", allowed: "16 to 512"))
         #expect(error.status == .unprocessableContent && error.field == "patchSize")
-        #expect(error.message == "patchSize must be a multiple of 8 from 16 to 512, not 100")
+        #expect(error.message == "patchSize must be 16 to 512, not 600")
     }
 
     @Test func internalFailuresDoNotLeakPaths() {
@@ -117,6 +124,18 @@ import Testing
         #expect(ServerError(mapping: ServiceError.staleVersion("x")).status == .preconditionFailed)
         #expect(ServerError(mapping: ServiceError.versionRequired("x")).status == .preconditionRequired)
         #expect(ServerError(mapping: ServiceError.unacceptable("x", field: "name")).field == "name")
+    }
+
+    @Test func folderNamesAreRemovedFromLibraryMessages() {
+        #expect(
+            ClientMessage.withoutFolders("model '/data/projects/ab/jobs/cd/model.safetensors': it was trained for x")
+                == "model 'model.safetensors': it was trained for x")
+        #expect(
+            ClientMessage.withoutFolders("image (/tmp/a.tif) and /b/c/d.png, 1/2 of /x")
+                == "image (a.tif) and d.png, 1/2 of /x")
+        let message = ServerError(
+            mapping: TrainingError.incompatibleModel(source: "/srv/data/m.safetensors", reason: "r"))
+        #expect(message.message == "model 'm.safetensors': r" && message.status == .unprocessableContent)
     }
 
     @Test func contentDispositionNamesAreQuotedSafely() {

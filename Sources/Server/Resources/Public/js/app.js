@@ -5,6 +5,8 @@
 // channels, training -> gallery -> app. Where a lower part needs a higher one's action (N for the next image,
 // a refreshed gallery after training), it is handed over here.
 
+import { api } from "./api.js";
+import { state } from "./state.js";
 import { guarded } from "./ui.js";
 import { setupScribbling } from "./scribbling.js";
 import { setupChannels } from "./channels.js";
@@ -19,4 +21,7 @@ setupTraining({ refreshGallery });
 setupReview({ selectImage, refreshGallery });
 
 const [hashProject, hashImage] = location.hash.slice(1).split("/");
-guarded(() => loadProjects(hashProject, hashImage))();
+guarded(async () => {
+  state.training = (await api.info()).training;
+  await loadProjects(hashProject, hashImage);
+})();

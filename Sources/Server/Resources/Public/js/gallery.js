@@ -7,7 +7,7 @@ import { $, viewer, say, guarded } from "./ui.js";
 import { renderBrushes, loadScribbles, flushScribbles } from "./scribbling.js";
 import { renderChannels, resetZ } from "./channels.js";
 import { refreshModels, loadPrediction, updateExports } from "./review.js";
-import { attachJob } from "./training.js";
+import { attachJob, showProjectSettings } from "./training.js";
 
 // ---------------------------------------------------------------- projects
 
@@ -29,6 +29,7 @@ export async function loadProjects(selectID, imageID) {
 async function selectProject(project, imageID) {
   await flushScribbles();
   state.project = project;
+  showProjectSettings(project);
   renderBrushes();
   await refreshGallery();
   await refreshModels();

@@ -8,6 +8,8 @@ export const state = {
   scribbles: null, version: 0, dirty: false, saving: false, saveTimer: null,
   tool: { kind: "brush", value: 1 }, brush: 4, undo: new UndoStack(),
   job: null, events: null, threshold: null, regions: [], regionIndex: 0,
+  // The server's training limits and defaults (GET /api/info).
+  training: null,
 };
 
 /** The query of a prediction request: the chosen model (or `model`) and the threshold once one is set. */

@@ -24,6 +24,21 @@ async function train() {
   attachJob(job);
 }
 
+/**
+ * Shows the training settings a job of `project` would use: the project's own, else the server's defaults, with
+ * the server's limits on the inputs (all from `GET /api/info`, which takes them from their one owner).
+ */
+export function showProjectSettings(project) {
+  const { limits, defaults } = state.training ?? { limits: {}, defaults: {} };
+  const settings = { ...defaults, ...project.settings };
+  for (const [id, field] of [["budget", "timeBudgetSeconds"], ["learning-rate", "learningRate"]]) {
+    const input = $(id);
+    if (limits[field]) Object.assign(input, { min: limits[field].minimum, max: limits[field].maximum });
+    if (settings[field] !== undefined) input.value = settings[field];
+  }
+  $("fine-tune").checked = settings.fineTune ?? true;
+}
+
 /** Follows `job`: its epochs on the chart, previews of the open image, and its end (new model, refreshed views). */
 export function attachJob(job) {
   state.events?.close();

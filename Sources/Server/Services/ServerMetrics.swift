@@ -1,9 +1,8 @@
 import Foundation
-import Hummingbird
 import Metrics
 import Prometheus
 
-/// The server's Prometheus metrics, served at `GET /metrics` in the text exposition format: request counts and
+/// The server's Prometheus metrics, served at `GET /metrics` in the text exposition format (`response()` in HTTP/): request counts and
 /// durations by route (Hummingbird's metrics middleware, once `bootstrap` has run), and CellScribe's own:
 /// uploads, predictions and their duration, training jobs by outcome, the jobs running now.
 public final class ServerMetrics: Sendable {
@@ -38,11 +37,5 @@ public final class ServerMetrics: Sendable {
     /// system is global.
     public func bootstrap() {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-    }
-
-    func response() -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
 }
