@@ -13,7 +13,9 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
 fi
 DATA="$(mktemp -d)"
 PORT="${CONTRACT_PORT:-18765}"
-"$BIN" serve --data "$DATA" --port "$PORT" --sample Samples/sample-project.json --log-level warning &
+# No rate limit: schemathesis's requests must reach the routes, not the limiter.
+"$BIN" serve --data "$DATA" --port "$PORT" --sample Samples/sample-project.json --log-level warning \
+    --requests-per-minute 0 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT INT TERM
 python3 - "$PORT" <<'PY'

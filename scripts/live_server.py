@@ -3,9 +3,10 @@ Standard library only."""
 import json, subprocess, sys, time, urllib.error, urllib.request
 
 
-def start(binary, data, port, log_level="warning", attempts=300):
-    """Starts the server on `data` and `port`; returns the process once /api/health answers."""
-    process = subprocess.Popen([binary, "serve", "--data", data, "--port", str(port), "--log-level", log_level])
+def start(binary, data, port, log_level="warning", attempts=300, extra=()):
+    """Starts the server on `data` and `port` (with `extra` options); returns the process once /api/health answers."""
+    process = subprocess.Popen(
+        [binary, "serve", "--data", data, "--port", str(port), "--log-level", log_level, *extra])
     for _ in range(attempts):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1)

@@ -62,9 +62,12 @@ schemas = {
    "imageID": ID, "model": S("string"), "foregroundThreshold": S("number"), "instances": S("integer"), "meanEntropy": S("number"),
    "regions": arr(ref("Region")), "outlines": arr(ref("Outline")), "seconds": S("number")}),
  "NextImage": S("object", required=["strategy", "image"], properties={"strategy": S("string"), "image": ref("Image"), "meanEntropy": S("number"), "regions": arr(ref("Region"))}),
- "Info": S("object", required=["name", "apiVersion", "computeLibrary", "computeThreads", "projects", "runningJobs", "concurrentTrainings", "maxUploadBytes", "training"], properties={
+ "Info": S("object", required=["name", "apiVersion", "computeLibrary", "computeThreads", "projects", "runningJobs", "concurrentTrainings", "maxUploadBytes", "training", "limits"], properties={
    "name": S("string"), "apiVersion": S("string"), "computeLibrary": S("string"), "computeThreads": S("integer"), "projects": S("integer"),
    "runningJobs": S("integer"), "concurrentTrainings": S("integer"), "maxUploadBytes": S("integer"),
+   "limits": S("object", description="what the server accepts and how much work it takes on at once (cellscribe serve --help)", properties={
+       "maxImageSamples": S("integer"), "maxROIs": S("integer"), "maxROIArchiveBytes": S("integer"), "maxROIVertices": S("integer"), "maxTrainingSeconds": S("number"),
+       "maxQueuedPredictions": S("integer"), "maxEventStreams": S("integer"), "requestsPerMinute": S("integer"), "requestBurst": S("integer")}),
    "training": S("object", required=["limits", "defaults"], description="the training settings' ranges (by field) and the defaults a job uses", properties={
        "limits": S("object", additionalProperties=S("object", required=["minimum", "maximum"], properties={"minimum": S("number"), "maximum": S("number")})),
        "defaults": ref("TrainingSettings")})}),
@@ -159,6 +162,21 @@ P["/api/images/{image}/uncertain-regions"] = {"parameters": [pid("image", "image
          "responses": {"200": js(arr(ref("Region"))), "400": E400, "404": E404, "409": E409, "422": E422}}}
 P["/metrics"] = {"get": {"operationId": "metrics", "summary": "Prometheus metrics (text exposition format)", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": S("string")}}}}}}
 P["/openapi.json"] = {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": js(S("object"))}}}
+# Every operation may meet the per-client rate limit (429); predictions and event streams a full queue (503);
+# writes a full disk (507). Each comes with Retry-After where retrying helps.
+E429 = err("too many requests from this client: wait the Retry-After seconds")
+E503 = err("too much work queued (predictions, event streams): try again after Retry-After seconds")
+E507 = err("the server's disk is too full to store this")
+for path, item in P.items():
+    for method, op in item.items():
+        if method not in ("get", "post", "put", "delete"):
+            continue
+        if path != "/api/health":
+            op["responses"].setdefault("429", E429)
+        if "prediction" in path or "next-image" in path or "uncertain-regions" in path or path.endswith("/events"):
+            op["responses"].setdefault("503", E503)
+        if method in ("post", "put"):
+            op["responses"].setdefault("507", E507)
 doc = {"openapi": "3.0.3", "info": {"title": "CellScribe", "version": "1", "description": "Interactive cell segmentation from scribbles: projects, images, scribbles, training jobs, predictions, active learning. Errors are {\"error\": sentence, \"status\": code}."},
        "paths": P, "components": {"schemas": schemas}}
 import os, sys

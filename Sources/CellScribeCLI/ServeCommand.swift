@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Server
+import Settings
 import Tensors
 
 /// `cellscribe serve`: the interactive server.
@@ -18,12 +19,32 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Data folder (created if missing).", valueName: "dir")) var data: String =
-        "cellscribe-data"
-    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port: Int = 8000
-    @Option(help: ArgumentHelp("Largest accepted upload, MiB.", valueName: "mib")) var maxUploadMb: Int = 1024
-    @Option(help: ArgumentHelp("Training jobs that may run at once.", valueName: "n")) var concurrentTrainings: Int = 1
+    /// The server's defaults: every option without a value keeps these.
+    static let defaults = ServerConfiguration(dataFolder: URL(fileURLWithPath: "cellscribe-data"))
+
+    @Option(help: ArgumentHelp("Data folder (created if missing; one server at a time).", valueName: "dir"))
+    var data: String = Self.defaults.dataFolder.relativePath
+    @Option(help: "Address to listen on.") var host: String = Self.defaults.host
+    @Option(help: "Port to listen on.") var port: Int = Self.defaults.port
+    @Option(help: ArgumentHelp("Largest accepted upload, MiB.", valueName: "mib"))
+    var maxUploadMb: Int = Self.defaults.maxUploadBytes >> 20
+    @Option(
+        help: ArgumentHelp(
+            "Free space to keep on the data folder's disk, MiB (fuller: writes get 507).", valueName: "mib"))
+    var reserveMb: Int = Self.defaults.reserveBytes >> 20
+    @Option(
+        help: ArgumentHelp(
+            "Requests one client address may send per minute on average (more get 429; 0: no limit).", valueName: "n"))
+    var requestsPerMinute: Int = Self.defaults.limits.requestsPerMinute
+    @Option(help: ArgumentHelp("Longest any training job may run, seconds.", valueName: "s"))
+    var maxTrainingSeconds: Double = Self.defaults.limits.maxTrainingSeconds
+    @Option(
+        help: ArgumentHelp(
+            "Largest image accepted, million samples: pixels x channels x slices (default "
+                + "\(Self.defaults.limits.maxImageSamples) samples).", valueName: "m"))
+    var maxImageMegasamples: Int?
+    @Option(help: ArgumentHelp("Training jobs that may run at once.", valueName: "n"))
+    var concurrentTrainings: Int = Self.defaults.concurrentTrainings
     @Option(help: ArgumentHelp("Create the sample project this manifest describes.", valueName: "file"))
     var sample: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
@@ -31,7 +52,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535, not \(port)") }
-        guard maxUploadMb >= 1 else { throw ValidationError("--max-upload-mb must be at least 1, not \(maxUploadMb)") }
+        guard (1...65_536).contains(maxUploadMb) else {
+            throw ValidationError("--max-upload-mb must be 1 to 65536, not \(maxUploadMb)")
+        }
+        guard (0...1 << 30).contains(reserveMb) else {
+            throw ValidationError("--reserve-mb must be 0 or more, not \(reserveMb)")
+        }
+        guard requestsPerMinute >= 0 else {
+            throw ValidationError("--requests-per-minute must be 0 or more, not \(requestsPerMinute)")
+        }
+        guard maxTrainingSeconds >= 1, maxTrainingSeconds <= TrainingLimits.timeBudgetSeconds.maximum else {
+            throw ValidationError(
+                "--max-training-seconds must be 1 to \(Int(TrainingLimits.timeBudgetSeconds.maximum)), not \(maxTrainingSeconds)"
+            )
+        }
+        if let maxImageMegasamples, !(1...100_000).contains(maxImageMegasamples) {
+            throw ValidationError("--max-image-megasamples must be 1 to 100000, not \(maxImageMegasamples)")
+        }
         guard concurrentTrainings >= 1 else {
             throw ValidationError("--concurrent-trainings must be at least 1, not \(concurrentTrainings)")
         }
@@ -46,6 +83,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.maxUploadBytes = maxUploadMb << 20
+        configuration.reserveBytes = reserveMb << 20
+        configuration.limits.requestsPerMinute = requestsPerMinute
+        configuration.limits.maxTrainingSeconds = maxTrainingSeconds
+        if let maxImageMegasamples { configuration.limits.maxImageSamples = maxImageMegasamples * 1_000_000 }
         configuration.concurrentTrainings = concurrentTrainings
         configuration.metrics.bootstrap()
         var logger = Logger(label: "cellscribe")

@@ -56,7 +56,9 @@ final class TrainingDisplay {
         var limits: [String] = []
         if let epochs = start.epochs { limits.append("\(epochs) epochs") }
         if let budget = start.timeBudgetSeconds { limits.append("\(duration(budget)) budget") }
-        let resumed = start.resumedFromEpoch.map { ", resuming after epoch \($0)" } ?? ""
+        let resumed =
+            (start.resumedFromEpoch.map { ", resuming after epoch \($0)" } ?? "")
+            + (start.recovery.map { " (\($0))" } ?? "")
         return "training \(start.task.rawValue): \(start.trainingImages) images, \(start.validationImages) for "
             + "validation, \(start.parameters) parameters, \(start.stepsPerEpoch) steps per epoch, "
             + limits.joined(separator: " or ") + resumed

@@ -8,7 +8,8 @@ enum ROIZipCodec {
     ///
     /// Throws `corrupt` naming the entry ("archive.zip/001.roi") when an entry is truncated or a count or
     /// offset points outside it; `unsupported` for text and image overlay ROIs; `tooLarge` when the
-    /// archive exceeds `limits` or the canvas holding every ROI would exceed `limits.maxSamples`.
+    /// archive exceeds `limits`, its outlines have more than `limits.maxROIVertices` vertices, or the canvas holding
+    /// every ROI would exceed `limits.maxSamples`.
     static func decode(_ data: Data, source: String, limits: ReadLimits) throws -> ROISet {
         let set: ROISet
         if data.starts(with: Array("Iout".utf8)) {
@@ -23,6 +24,12 @@ enum ROIZipCodec {
                     let stem = String((entry.name.split(separator: "/").last ?? "").dropLast(4))
                     return try decodeROI(ROIBytes(entry.bytes, source: "\(source)/\(entry.name)"), fallbackName: stem)
                 })
+        }
+        // Rasterising costs time per vertex: refuse absurd outlines before anyone draws them.
+        let vertices = set.rois.reduce(0) { $0 + $1.vertices.count + $1.subpaths.reduce(0) { $0 + $1.count } }
+        guard vertices <= limits.maxROIVertices else {
+            throw ImageFormatsError.tooLarge(
+                source: source, what: "outline vertices", requested: vertices, limit: limits.maxROIVertices)
         }
         // The default rasterisation canvas comes from the bounds; refuse absurd ones before anyone allocates it.
         let extent = set.extent

@@ -11,15 +11,19 @@ public struct ReadLimits: Sendable, Equatable {
     public var maxArchiveBytes: Int
     /// Largest number of entries (ROIs, arrays) in one zip archive. Default 100 000.
     public var maxArchiveEntries: Int
+    /// Largest number of outline vertices in one ROI set, all ROIs together (rasterising costs time per vertex
+    /// and row). Default 10 million.
+    public var maxROIVertices: Int
 
     public init(
         maxDecodedBytes: Int = 4 << 30, maxSamples: Int = 1 << 30,
-        maxArchiveBytes: Int = 4 << 30, maxArchiveEntries: Int = 100_000
+        maxArchiveBytes: Int = 4 << 30, maxArchiveEntries: Int = 100_000, maxROIVertices: Int = 10_000_000
     ) {
         self.maxDecodedBytes = maxDecodedBytes
         self.maxSamples = maxSamples
         self.maxArchiveBytes = maxArchiveBytes
         self.maxArchiveEntries = maxArchiveEntries
+        self.maxROIVertices = maxROIVertices
     }
 
     /// The defaults documented on each property.

@@ -14,6 +14,12 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalid(String)
     /// The database could not be opened or migrated.
     case database(String)
+    /// The data folder's disk has too little free space for a write of `needed` bytes (it keeps `reserve` free).
+    case insufficientSpace(needed: Int, available: Int)
+    /// Another process (a second server) holds the data folder.
+    case folderInUse(path: String)
+
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
 
     public var description: String {
         switch self {
@@ -25,6 +31,10 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
             "the \(kind) of '\(id)' changed since version \(expected) (now \(current)); reload it and apply the edit again"
         case .invalid(let reason): reason
         case .database(let reason): "the database cannot be used: \(reason)"
+        case .insufficientSpace(let needed, let available):
+            "the server's disk is too full to store \(Self.megabytes(needed)) (\(Self.megabytes(available)) free beyond its reserve)"
+        case .folderInUse(let path):
+            "the data folder \(path) is in use by another CellScribe server; stop it or give another --data folder"
         }
     }
 }

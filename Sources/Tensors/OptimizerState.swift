@@ -81,23 +81,53 @@ extension OptimizerState {
     /// - Throws: `TensorsError.modelFile` when the file is not a valid safetensors file or holds no optimiser state.
     public static func read(from url: URL) throws -> OptimizerState {
         let file = try ModelFile.read(from: url)
-        func fail(_ reason: String) -> TensorsError { .modelFile(path: url.path, reason: reason) }
-        guard let name = file.metadata[Key.kind] else {
-            throw fail("holds no optimizer state (no '\(Key.kind)' in its metadata)")
+        guard let state = try extract(from: file, prefix: "", source: url.path) else {
+            throw TensorsError.modelFile(
+                path: url.path, reason: "holds no optimizer state (no '\(Key.kind)' in its metadata)")
         }
+        return state
+    }
+
+    /// The prefix of the tensors and metadata of a state embedded in another file (a checkpoint).
+    public static let embeddedPrefix = "optimizer."
+
+    /// Adds the state to `file` (a model's) under `embeddedPrefix`, so weights and optimiser are written, and
+    /// renamed into place, as one file.
+    public func embed(into file: inout ModelFile) throws {
+        let prefix = Self.embeddedPrefix
+        for (name, tensor) in buffers { file.tensors[prefix + name] = tensor }
+        file.metadata[prefix + Key.kind] = kind.rawValue
+        file.metadata[prefix + Key.stepCount] = String(stepCount)
+        try file.setMetadata(hyperparameters, forKey: prefix + Key.hyperparameters)
+        try file.setMetadata(parameterSteps, forKey: prefix + Key.parameterSteps)
+    }
+
+    /// The state embedded in `file` under `prefix` (`embeddedPrefix`, or "" for a file of its own), or nil when
+    /// it holds none.
+    ///
+    /// - Throws: `TensorsError.modelFile` naming `source` when the state is there but malformed.
+    public static func extract(
+        from file: ModelFile, prefix: String = embeddedPrefix, source: String
+    ) throws -> OptimizerState? {
+        func fail(_ reason: String) -> TensorsError { .modelFile(path: source, reason: reason) }
+        guard let name = file.metadata[prefix + Key.kind] else { return nil }
         guard let kind = Kind(rawValue: name) else {
             let known = Kind.allCases.map(\.rawValue).joined(separator: ", ")
             throw fail("names the optimizer '\(name)'; known optimizers are \(known)")
         }
-        guard let text = file.metadata[Key.stepCount], let stepCount = Int(text), stepCount >= 0 else {
-            throw fail("metadata '\(Key.stepCount)' must be a non-negative integer")
+        guard let text = file.metadata[prefix + Key.stepCount], let stepCount = Int(text), stepCount >= 0 else {
+            throw fail("metadata '\(prefix + Key.stepCount)' must be a non-negative integer")
         }
-        guard let hyperparameters = try file.metadata([String: Float].self, forKey: Key.hyperparameters) else {
-            throw fail("has no '\(Key.hyperparameters)' in its metadata")
+        guard let hyperparameters = try file.metadata([String: Float].self, forKey: prefix + Key.hyperparameters) else {
+            throw fail("has no '\(prefix + Key.hyperparameters)' in its metadata")
         }
-        let parameterSteps = try file.metadata([String: Int].self, forKey: Key.parameterSteps) ?? [:]
+        let parameterSteps = try file.metadata([String: Int].self, forKey: prefix + Key.parameterSteps) ?? [:]
+        let buffers = Dictionary(
+            uniqueKeysWithValues: file.tensors.compactMap { name, tensor in
+                name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), tensor) : nil
+            })
         return OptimizerState(
             kind: kind, hyperparameters: hyperparameters, stepCount: stepCount, parameterSteps: parameterSteps,
-            buffers: file.tensors)
+            buffers: buffers)
     }
 }

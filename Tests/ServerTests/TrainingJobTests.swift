@@ -115,6 +115,31 @@ import Testing
             #expect(job.attempts == 2)
         }
     }
+
+    @Test func aStopAskedForBeforeARestartIsHonouredAfterIt() async throws {
+        let store = try SQLiteStore()
+        let server = try TestServer(store: store)
+        defer { server.removeFiles() }
+        let ids = LockedBox<(project: String, job: String)?>(nil)
+        try await server.run { client in
+            let project = try await client.createProject()
+            let image = try await client.uploadNuclei(to: project.id)
+            try await client.scribbleNuclei(image.id)
+            ids.value = (project.id, "")
+        }
+        let (projectID, _) = try #require(ids.value)
+        // A running job (as a crashed server left it) whose stop was asked for before the crash.
+        let job = JobRecord(
+            projectID: projectID, settings: .init(epochs: 50, patchSize: 64, batchSize: 2), parentModelID: nil)
+        try await store.enqueue(job)
+        #expect(try await store.claimNext(maxRunning: 1)?.id == job.id)
+        #expect(try await store.requestStop(job.id).stopRequested)
+        let restarted = try TestServer(store: store, folder: server.folder)
+        try await restarted.run { client in
+            let ended = try await client.waitForJob(job.id, timeoutSeconds: 120)
+            #expect(ended.state == "stopped", "\(ended.error ?? "")")
+        }
+    }
 }
 
 final class LockedBox<Value: Sendable>: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import ImageFormats
 import Imaging
+import Tensors
 import TestSupport
 import Testing
 
@@ -133,6 +134,32 @@ struct TrainerTests {
         .run { _ in }
         #expect(resumed.stopReason == .epochs && resumed.epochs == 3 && resumed.steps == 2 + 2 * 4)
         #expect(FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test("a checkpoint is one file with the optimizer's state; an unreadable one falls back to the one before")
+    func tornCheckpointsFallBack() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("model.safetensors")
+        let trainer = Trainer(
+            options: Self.smallOptions(epochs: 2, steps: 2), dataset: try Self.trainingSet, output: output)
+        try trainer.run { _ in }
+        let latest = try ModelFile.read(from: trainer.checkpointURL)
+        #expect(try OptimizerState.extract(from: latest, source: "checkpoint")?.stepCount == 4)
+        #expect(FileManager.default.fileExists(atPath: trainer.previousCheckpointURL.path))
+        #expect(!FileManager.default.fileExists(atPath: trainer.legacyOptimizerURL.path))
+        // The last checkpoint torn (half its bytes): resuming reports it and continues from epoch 1's.
+        let bytes = try Data(contentsOf: trainer.checkpointURL)
+        try bytes.prefix(bytes.count / 2).write(to: trainer.checkpointURL)
+        var started: TrainingStart?
+        let resumed = try Trainer(
+            options: Self.smallOptions(epochs: 3, steps: 2), dataset: try Self.trainingSet, output: output, resume: true
+        ).run { event in
+            if case .started(let start) = event { started = start }
+        }
+        #expect(started?.resumedFromEpoch == 1)
+        #expect(started?.recovery?.contains("the last checkpoint could not be read") == true)
+        #expect(resumed.epochs == 3 && resumed.steps == 2 + 2 * 2)
     }
 
     @Test("a checkpoint ensemble keeps each cycle's best network and predicts with their mean")

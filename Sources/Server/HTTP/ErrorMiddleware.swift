@@ -24,7 +24,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("\(request.method) \(request.uri.path) failed: \(String(describing: error))")
             }
             let body = ErrorBody(error: mapped.message, status: mapped.status.code, field: mapped.field)
-            return JSONBody.response(body, status: mapped.status)
+            var headers: HTTPFields = [:]
+            if let seconds = mapped.retryAfterSeconds { headers[.retryAfter] = "\(seconds)" }
+            return JSONBody.response(body, status: mapped.status, headers: headers)
         }
     }
 

@@ -9,11 +9,14 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// The request's JSON field (or query parameter) at fault, when one is.
     public var field: String?
+    /// For 429 and 503: when to try again, seconds (the `Retry-After` header).
+    public var retryAfterSeconds: Int?
 
-    public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.message = message
         self.field = field
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { message }
@@ -27,7 +30,10 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
         if let error = error as? ServerError {
             self = error
         } else if let message = ClientMessage(describing: error) {
-            self.init(Self.status(of: message.kind), message.text, field: message.field)
+            var retryAfter: Int?
+            if case .busy(let seconds) = message.kind { retryAfter = seconds }
+            if case .tooManyRequests(let seconds) = message.kind { retryAfter = seconds }
+            self.init(Self.status(of: message.kind), message.text, field: message.field, retryAfterSeconds: retryAfter)
         } else if let error = error as? DecodingError {
             self.init(.badRequest, "the request body is not the JSON expected: \(Self.describe(error))")
         } else {
@@ -43,6 +49,9 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
         case .notReady: .conflict
         case .staleVersion: .preconditionFailed
         case .versionRequired: .preconditionRequired
+        case .insufficientStorage: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+        case .busy: .serviceUnavailable
+        case .tooManyRequests: .tooManyRequests
         case .internalFailure: .internalServerError
         }
     }

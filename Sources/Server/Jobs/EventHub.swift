@@ -24,14 +24,30 @@ final class EventHub: Sendable {
     }
 
     private let subscribers = Mutex<[String: [UUID: Subscriber]]>([:])
+    /// Streams open at once, all jobs together.
+    let maxSubscribers: Int
 
-    /// A stream of events of `jobID`, ending when the job ends or the subscriber goes away.
-    func subscribe(jobID: String, previewImageID: String?) -> AsyncStream<JobStreamEvent> {
+    init(maxSubscribers: Int = .max) {
+        self.maxSubscribers = maxSubscribers
+    }
+
+    /// Streams open now, all jobs together.
+    var subscriberCount: Int { subscribers.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+
+    /// A stream of events of `jobID`, ending when the job ends or the subscriber goes away; nil when
+    /// `maxSubscribers` streams are open already.
+    func subscribe(jobID: String, previewImageID: String?) -> AsyncStream<JobStreamEvent>? {
         let id = UUID()
         let (stream, continuation) = AsyncStream<JobStreamEvent>.makeStream(
             bufferingPolicy: .bufferingNewest(Self.bufferedEvents))
-        subscribers.withLock {
-            $0[jobID, default: [:]][id] = Subscriber(continuation: continuation, previewImageID: previewImageID)
+        let admitted = subscribers.withLock { all in
+            guard all.values.reduce(0, { $0 + $1.count }) < maxSubscribers else { return false }
+            all[jobID, default: [:]][id] = Subscriber(continuation: continuation, previewImageID: previewImageID)
+            return true
+        }
+        guard admitted else {
+            continuation.finish()
+            return nil
         }
         continuation.onTermination = { [weak self] _ in
             self?.subscribers.withLock { all in

@@ -25,6 +25,8 @@ final class JobRunner: Service, Sendable {
     let models: ModelCatalog
     let concurrentTrainings: Int
     let maxAttempts: Int
+    /// No job trains longer (`ServerLimits.maxTrainingSeconds`).
+    let maxTrainingSeconds: Double
     let metrics: ServerMetrics
     let logger: Logger
     private let state = Mutex(State())
@@ -33,8 +35,9 @@ final class JobRunner: Service, Sendable {
 
     init(
         store: any Store, blobs: BlobStore, events: EventHub, inference: InferenceService, models: ModelCatalog,
-        concurrentTrainings: Int, maxAttempts: Int, metrics: ServerMetrics, logger: Logger
+        concurrentTrainings: Int, maxAttempts: Int, maxTrainingSeconds: Double, metrics: ServerMetrics, logger: Logger
     ) {
+        self.maxTrainingSeconds = maxTrainingSeconds
         self.store = store
         self.blobs = blobs
         self.events = events
@@ -111,8 +114,10 @@ final class JobRunner: Service, Sendable {
             wake()
         }
         logger.info("training job \(job.id) started (attempt \(job.attempts))")
+        // A stop asked for before a restart still holds: the job ends at its first step with its best model.
+        if job.stopRequested { state.withLock { _ = $0.stopRequested.insert(job.id) } }
         do {
-            let plan = try await TrainingPlan.prepare(job, store: store, blobs: blobs)
+            let plan = try await TrainingPlan.prepare(job, store: store, blobs: blobs, maxSeconds: maxTrainingSeconds)
             let outcome = try await train(plan)
             if outcome.summary.stopReason == .paused {
                 logger.notice("training job \(job.id) paused for shutdown; it resumes at the next start")

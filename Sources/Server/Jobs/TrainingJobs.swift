@@ -16,6 +16,8 @@ struct TrainingJobs: JobStopping {
     let models: ModelCatalog
     let runner: JobRunner
     let events: EventHub
+    /// No job trains longer (`ServerLimits.maxTrainingSeconds`); a job given only epochs stops here too.
+    var maxTrainingSeconds: Double { runner.maxTrainingSeconds }
 
     /// Queues a job with `requested` settings filled from the project's.
     ///
@@ -25,6 +27,11 @@ struct TrainingJobs: JobStopping {
         let project = try await store.project(projectID)
         try requested.validate()
         let settings = requested.filled(from: project.settings)
+        if let budget = settings.timeBudgetSeconds, budget > maxTrainingSeconds {
+            throw ServiceError.unacceptable(
+                "timeBudgetSeconds must be at most \(Int(maxTrainingSeconds)) on this server, not \(budget)",
+                field: "timeBudgetSeconds")
+        }
         guard try await store.images(in: projectID).contains(where: \.isScribbled) else {
             throw ServiceError.unacceptable(
                 "no image of the project has scribbles yet: scribble some cells and background first")
@@ -55,7 +62,10 @@ struct TrainingJobs: JobStopping {
     /// Subscribes to `jobID` before reading its state again, so no event falls between the two.
     func subscribe(to jobID: String, previewImageID: String?) async throws -> Subscription {
         _ = try await store.job(jobID)
-        let stream = events.subscribe(jobID: jobID, previewImageID: previewImageID)
+        guard let stream = events.subscribe(jobID: jobID, previewImageID: previewImageID) else {
+            throw ServiceError.busy(
+                "\(events.maxSubscribers) event streams are open already; try again later", retryAfterSeconds: 30)
+        }
         let current = try await store.job(jobID)
         return Subscription(current: current, events: current.state.isFinal ? nil : stream)
     }

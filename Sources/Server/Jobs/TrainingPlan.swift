@@ -21,7 +21,9 @@ struct TrainingPlan: Sendable {
     /// Whether a checkpoint of an earlier attempt exists to continue from.
     var resumes: Bool
 
-    static func prepare(_ job: JobRecord, store: any Store, blobs: BlobStore) async throws -> TrainingPlan {
+    static func prepare(
+        _ job: JobRecord, store: any Store, blobs: BlobStore, maxSeconds: Double
+    ) async throws -> TrainingPlan {
         let images = try await store.images(in: job.projectID)
         let byID = Dictionary(uniqueKeysWithValues: images.map { ($0.id, $0) })
         let snapshotPath = "\(job.workPath)/snapshot.json"
@@ -54,7 +56,7 @@ struct TrainingPlan: Sendable {
             throw ServiceError.unacceptable(
                 "the scribbled images mix 2D images and 3D stacks; scribble only one kind per project")
         }
-        let options = job.settings.trainingOptions(dimensions: depths.first == true ? 3 : 2)
+        let options = job.settings.trainingOptions(dimensions: depths.first == true ? 3 : 2, maxSeconds: maxSeconds)
         var startURL: URL?
         if let parentID = job.parentModelID {
             let parent = try await store.model(parentID)
@@ -66,7 +68,7 @@ struct TrainingPlan: Sendable {
         return TrainingPlan(
             job: job, options: options, entries: entries, snapshot: snapshot, images: byID, outputPath: outputPath,
             outputURL: outputURL, startURL: startURL,
-            resumes: FileManager.default.fileExists(atPath: Trainer.checkpointFiles(for: outputURL)[0].path))
+            resumes: Trainer.hasCheckpoint(for: outputURL))
     }
 
     /// Removes the checkpoint files once the model is stored (they are several times its size).

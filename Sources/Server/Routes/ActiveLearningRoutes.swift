@@ -4,7 +4,7 @@ import Hummingbird
 /// "Annotate here next": the next image by uncertainty (or random, first, last), and the most uncertain regions
 /// of an image, both from a model's mean entropy (Monte Carlo dropout × checkpoints).
 enum ActiveLearningRoutes {
-    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.get("/api/projects/{project}/next-image") { request, context in
             let projectID = try context.id("project", kind: "project")
             let strategy = try request.choice("strategy", default: NextImageStrategy.uncertainty)

@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Images: upload (multipart or raw body), list, metadata, original file, previews, pyramid tiles, delete.
 enum ImageRoutes {
-    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.post("/api/projects/{project}/images") { request, context in
             let projectID = try context.id("project", kind: "project")
             let files = try await request.uploadedFiles(limit: services.configuration.maxUploadBytes)

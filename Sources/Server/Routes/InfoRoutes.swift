@@ -14,9 +14,11 @@ enum InfoRoutes {
         var maxUploadBytes: Int
         /// The training settings' ranges and defaults (`TrainingLimits`, `TrainingOptions`, `TrainingSettings`).
         var training = TrainingSettingsDescription.current
+        /// What the server accepts and how much work it takes on at once.
+        var limits: ServerLimits
     }
 
-    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.get("/api/health") { _, _ in JSONBody.response(["status": "ok"]) }
         router.get("/api/info") { _, _ in
             JSONBody.response(
@@ -24,7 +26,7 @@ enum InfoRoutes {
                     computeLibrary: ComputeFacts.library, computeThreads: ComputeFacts.threads,
                     projects: try await services.projects.projects().count, runningJobs: services.runner.runningCount,
                     concurrentTrainings: services.configuration.concurrentTrainings,
-                    maxUploadBytes: services.configuration.maxUploadBytes))
+                    maxUploadBytes: services.configuration.maxUploadBytes, limits: services.configuration.limits))
         }
         router.get("/metrics") { _, _ in services.configuration.metrics.response() }
         router.get("/openapi.json") { _, _ in

@@ -5,7 +5,7 @@ import Storage
 
 /// Training jobs: start, list, status, stop, and live progress as Server-Sent Events.
 enum JobRoutes {
-    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.post("/api/projects/{project}/jobs") { request, context in
             let projectID = try context.id("project", kind: "project")
             let requested = try await JSONBody.decode(TrainingSettings.self, from: request)

@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Model versions: list, metadata, download and upload (safetensors written by CellScribe).
 enum ModelRoutes {
-    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.get("/api/projects/{project}/models") { _, context in
             let models = try await services.models.models(in: try context.id("project", kind: "project"))
             return JSONBody.response(models.map(ModelDTO.init))

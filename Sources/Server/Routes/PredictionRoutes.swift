@@ -4,7 +4,7 @@ import Hummingbird
 /// Inference at any time (also while a job trains): a JSON summary with instances, mean entropy, the most
 /// uncertain regions and outlines, and the maps as TIFF (full precision) or PNG (display).
 enum PredictionRoutes {
-    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.get("/api/images/{image}/prediction") { request, context in
             let answer = try await services.predictions.summary(
                 imageID: try context.id("image", kind: "image"),

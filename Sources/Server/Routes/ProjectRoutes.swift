@@ -3,7 +3,7 @@ import Settings
 
 /// Projects: `POST/GET /api/projects`, `GET/DELETE /api/projects/{project}`.
 enum ProjectRoutes {
-    static func add(to router: Router<BasicRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.post("/api/projects") { request, _ in
             let body = try await JSONBody.decode(CreateProject.self, from: request)
             let project = try await services.projects.create(

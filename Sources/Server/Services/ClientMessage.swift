@@ -14,7 +14,12 @@ import Training
 struct ClientMessage: Equatable, Sendable {
     /// How the failure is classified, for the HTTP layer to choose a status.
     enum Kind: Sendable, Equatable {
-        case notFound, malformed, unacceptable, notReady, staleVersion, versionRequired, internalFailure
+        case notFound, malformed, unacceptable, notReady, staleVersion, versionRequired, insufficientStorage
+        /// Too much work already: the client should retry after this many seconds.
+        case busy(retryAfterSeconds: Int)
+        /// One client sent too many requests: it should wait this many seconds.
+        case tooManyRequests(retryAfterSeconds: Int)
+        case internalFailure
     }
 
     var kind: Kind
@@ -40,7 +45,8 @@ struct ClientMessage: Equatable, Sendable {
             case .notFound: self.init(kind: .notFound, text: Self.withoutFolders(error.description))
             case .versionConflict: self.init(kind: .staleVersion, text: Self.withoutFolders(error.description))
             case .invalid: self.init(kind: .unacceptable, text: Self.withoutFolders(error.description))
-            case .corruptBlob, .unreadableBlob, .database:
+            case .insufficientSpace: self.init(kind: .insufficientStorage, text: error.description)
+            case .corruptBlob, .unreadableBlob, .database, .folderInUse:
                 self.init(
                     kind: .internalFailure, text: "the server's data could not be read; \(Self.internalFailureText)")
             }
@@ -68,6 +74,7 @@ struct ClientMessage: Equatable, Sendable {
         case .notReady(let text): self.init(kind: .notReady, text: text)
         case .staleVersion(let text): self.init(kind: .staleVersion, text: text)
         case .versionRequired(let text): self.init(kind: .versionRequired, text: text)
+        case .busy(let text, let seconds): self.init(kind: .busy(retryAfterSeconds: seconds), text: text)
         }
     }
 

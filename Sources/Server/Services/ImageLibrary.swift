@@ -25,6 +25,8 @@ struct ImageLibrary: Sendable {
     let renditions: RenditionService
     let inference: InferenceService
     let metrics: ServerMetrics
+    /// The decoders' limits for uploads (`ServerLimits.readLimits`).
+    let readLimits: ReadLimits
 
     /// Decodes and checks every file against the project, then stores them all: one bad file stores nothing.
     ///
@@ -32,7 +34,9 @@ struct ImageLibrary: Sendable {
     ///   `ImageFormatsError` for files that cannot be decoded.
     func upload(_ files: [UploadedFile], to projectID: String) async throws -> [ImageRecord] {
         let project = try await store.project(projectID)
-        let checked = try await offloaded { try files.map { try Self.checked($0, for: project) } }
+        let checked = try await offloaded { [readLimits] in
+            try files.map { try Self.checked($0, for: project, limits: readLimits) }
+        }
         var stored: [ImageRecord] = []
         for (record, data) in checked {
             stored.append(try await store(record, data))
@@ -50,13 +54,16 @@ struct ImageLibrary: Sendable {
     }
 
     /// The record to store for `file` in `project`, after decoding it and checking its channels and size.
-    static func checked(_ file: UploadedFile, for project: ProjectRecord) throws -> (ImageRecord, Data) {
+    static func checked(
+        _ file: UploadedFile, for project: ProjectRecord, limits: ReadLimits = .standard
+    ) throws -> (ImageRecord, Data) {
         let safeName = String((file.name as NSString).lastPathComponent.prefix(255))
-        let decoded = try ImageFormats.decode(file.data, source: safeName)
-        guard decoded.format == .tiff || decoded.format == .png || decoded.format == .npy else {
-            throw ServiceError.unacceptable(
-                "'\(safeName)' is \(decoded.format.displayName); upload images as TIFF, PNG or NPY")
+        // The format from the first bytes, before anything is decoded: archives are never opened here.
+        let format = try ImageFormats.detectFormat(of: file.data, source: safeName)
+        guard format == .tiff || format == .png || format == .npy else {
+            throw ServiceError.unacceptable("'\(safeName)' is \(format.displayName); upload images as TIFF, PNG or NPY")
         }
+        let decoded = try ImageFormats.decode(file.data, source: safeName, limits: limits)
         // Channels as training sees them: no constant alpha, grey stored as RGB is one channel.
         let image = try InputPreparation.reducedChannels(of: try decoded.image())
         let wanted = project.channelNames.count

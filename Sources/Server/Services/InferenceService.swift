@@ -26,14 +26,22 @@ final class InferenceService: Sendable {
     private let models = LRUCache<String, LoadedModel>(capacity: 4)
     private let results: LRUCache<String, PredictionResult>
     private let queue = DispatchQueue(label: "cellscribe.inference", qos: .userInitiated)
+    /// Predictions waiting for the queue or running on it.
+    private let pending = Mutex(0)
+    /// Predictions that may wait behind the running one.
+    let maxQueued: Int
 
-    init(blobs: BlobStore, store: any Store, passes: Int, cacheBytes: Int, metrics: ServerMetrics) {
+    init(blobs: BlobStore, store: any Store, passes: Int, cacheBytes: Int, maxQueued: Int, metrics: ServerMetrics) {
         self.blobs = blobs
         self.store = store
         self.passes = passes
         self.metrics = metrics
+        self.maxQueued = maxQueued
         self.results = LRUCache(capacity: cacheBytes)
     }
+
+    /// Predictions waiting or running now.
+    var pendingCount: Int { pending.withLock { $0 } }
 
     func forget(imageID: String) { results.removeAll { $0.hasPrefix(imageID + "@") } }
     func forget(modelKey: String) { results.removeAll { $0.hasSuffix("@" + modelKey) } }
@@ -45,8 +53,18 @@ final class InferenceService: Sendable {
     /// cached result. Records the image's mean entropy for stored models.
     func prediction(of image: ImageRecord, model: ResolvedModel) async throws -> PredictionResult {
         if let cached = cached(image: image, modelKey: model.key) { return cached }
+        let admitted = pending.withLock { count in
+            guard count <= maxQueued else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            throw ServiceError.busy(
+                "\(maxQueued) predictions are already waiting; try again in a few seconds", retryAfterSeconds: 5)
+        }
         let result = try await withCheckedThrowingContinuation { continuation in
             queue.async {
+                defer { self.pending.withLock { $0 -= 1 } }
                 continuation.resume(with: Result { try self.predictNow(image: image, model: model) })
             }
         }

@@ -59,11 +59,14 @@ struct ProjectService: Sendable {
 
     func project(_ id: String) async throws -> ProjectRecord { try await store.project(id) }
 
-    /// Stops the project's unfinished jobs, then removes its rows and files.
+    /// Stops the project's unfinished jobs, then removes its rows and every file it owned: its folder and its
+    /// jobs' folders.
     func delete(_ id: String) async throws {
         _ = try await store.project(id)
-        for job in try await store.jobs(in: id) where !job.state.isFinal { _ = try await jobs.stop(job.id) }
+        let projectJobs = try await store.jobs(in: id)
+        for job in projectJobs where !job.state.isFinal { _ = try await jobs.stop(job.id) }
         try await store.deleteProject(id)
         blobs.remove("projects/\(id)")
+        for job in projectJobs { blobs.remove(job.workPath) }
     }
 }

@@ -22,6 +22,8 @@ struct ScribbleStore: Sendable {
 
     let store: any Store
     let blobs: BlobStore
+    /// The decoders' limits for uploads; a scribble file is further held to its image's size.
+    var readLimits = ReadLimits.standard
 
     /// The stored scribbles of `record`, or an empty map before any were saved.
     func scribbles(of record: ImageRecord) throws -> ScribbleMap {
@@ -51,7 +53,9 @@ struct ScribbleStore: Sendable {
         let record = try await store.image(id)
         try Self.checkVersion(of: record, expected: expectedVersion)
         let classes = try await store.project(record.projectID).classNames.count
-        let scribbles = try await offloaded { try Self.decode(data, for: record, classes: classes) }
+        let scribbles = try await offloaded { [readLimits] in
+            try Self.decode(data, for: record, classes: classes, limits: readLimits)
+        }
         return try await save(scribbles, for: record, expectedVersion: expectedVersion)
     }
 
@@ -78,10 +82,16 @@ struct ScribbleStore: Sendable {
         }
     }
 
-    /// Scribbles sent for `record`: a label image of the image's shape with values 0, 1...classes or 255.
-    static func decode(_ data: Data, for record: ImageRecord, classes: Int) throws -> ScribbleMap {
+    /// Scribbles sent for `record`: a label image of the image's shape with values 0, 1...classes or 255 (or an
+    /// ImageJ ROI set drawn on it). Nothing larger than the image is decoded or rasterised.
+    static func decode(
+        _ data: Data, for record: ImageRecord, classes: Int, limits: ReadLimits = .standard
+    ) throws -> ScribbleMap {
         guard !data.isEmpty else { throw ServiceError.malformed("the scribbles body is empty") }
-        let file = try ImageFormats.decode(data, source: "scribbles of '\(record.name)'")
+        var limits = limits
+        limits.maxSamples = min(limits.maxSamples, record.spatialShape.reduce(1, *))
+        limits.maxDecodedBytes = min(limits.maxDecodedBytes, limits.maxSamples * 4)
+        let file = try ImageFormats.decode(data, source: "scribbles of '\(record.name)'", limits: limits)
         let labels = try file.labels()
         guard labels.shape == record.spatialShape else {
             throw ServiceError.unacceptable(

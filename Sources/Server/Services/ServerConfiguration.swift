@@ -1,6 +1,7 @@
 import Foundation
+import Storage
 
-/// How `cellscribe serve` runs.
+/// How `cellscribe serve` runs. Every default is here (the command line's options start from these).
 public struct ServerConfiguration: Sendable {
     /// The data folder: the SQLite database `cellscribe.sqlite` and every stored file.
     public var dataFolder: URL
@@ -8,6 +9,10 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 8000
     /// Largest accepted upload (images, scribbles, models), bytes.
     public var maxUploadBytes: Int = 1 << 30
+    /// Free space kept on the data folder's disk: writes that would leave less are refused (507).
+    public var reserveBytes: Int = BlobStore.defaultReserveBytes
+    /// What the server accepts and how much work it takes on at once.
+    public var limits = ServerLimits()
     /// Trainings that may run at the same time (on 2 cores, 1).
     public var concurrentTrainings: Int = 1
     /// A job interrupted by a restart is resumed at most this many times in all.

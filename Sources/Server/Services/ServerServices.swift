@@ -9,6 +9,8 @@ final class ServerServices: Sendable {
     let store: any Store
     let blobs: BlobStore
     let logger: Logger
+    /// The data folder's lock, held while the services live (nil for tests over temporary folders).
+    let folderLock: DataFolderLock?
     let renditions: RenditionService
     let inference: InferenceService
     let exports: PredictionExports
@@ -21,31 +23,40 @@ final class ServerServices: Sendable {
     let runner: JobRunner
     let jobs: TrainingJobs
     let projects: ProjectService
+    let rateLimiter: RequestRateLimiter
 
-    init(configuration: ServerConfiguration, store: any Store, logger: Logger) throws {
+    init(
+        configuration: ServerConfiguration, store: any Store, logger: Logger, folderLock: DataFolderLock? = nil
+    ) throws {
         self.configuration = configuration
         self.store = store
         self.logger = logger
-        let blobs = try BlobStore(root: configuration.dataFolder)
+        self.folderLock = folderLock
+        let blobs = try BlobStore(root: configuration.dataFolder, reserveBytes: configuration.reserveBytes)
         self.blobs = blobs
         renditions = RenditionService(blobs: blobs, cacheBytes: configuration.cacheBytes / 2)
         inference = InferenceService(
             blobs: blobs, store: store, passes: configuration.uncertaintyPasses,
-            cacheBytes: configuration.cacheBytes / 2,
+            cacheBytes: configuration.cacheBytes / 2, maxQueued: configuration.limits.maxQueuedPredictions,
             metrics: configuration.metrics)
         exports = PredictionExports(blobs: blobs)
         models = ModelCatalog(store: store, blobs: blobs)
+        let readLimits = configuration.limits.readLimits(maxUploadBytes: configuration.maxUploadBytes)
         images = ImageLibrary(
-            store: store, blobs: blobs, renditions: renditions, inference: inference, metrics: configuration.metrics)
-        scribbles = ScribbleStore(store: store, blobs: blobs)
+            store: store, blobs: blobs, renditions: renditions, inference: inference, metrics: configuration.metrics,
+            readLimits: readLimits)
+        scribbles = ScribbleStore(store: store, blobs: blobs, readLimits: readLimits)
         predictions = Predictions(store: store, models: models, inference: inference, exports: exports)
         activeLearning = ActiveLearning(store: store, models: models, inference: inference)
-        events = EventHub()
+        events = EventHub(maxSubscribers: configuration.limits.maxEventStreams)
         runner = JobRunner(
             store: store, blobs: blobs, events: events, inference: inference, models: models,
             concurrentTrainings: configuration.concurrentTrainings, maxAttempts: configuration.maxJobAttempts,
+            maxTrainingSeconds: configuration.limits.maxTrainingSeconds,
             metrics: configuration.metrics, logger: logger)
         jobs = TrainingJobs(store: store, models: models, runner: runner, events: events)
         projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
+        rateLimiter = RequestRateLimiter(
+            perMinute: configuration.limits.requestsPerMinute, burst: configuration.limits.requestBurst)
     }
 }

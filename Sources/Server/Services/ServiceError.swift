@@ -13,11 +13,13 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case staleVersion(String)
     /// An edit that does not say which version it starts from (428).
     case versionRequired(String)
+    /// Too much work queued already: try again after `retryAfterSeconds` (503).
+    case busy(String, retryAfterSeconds: Int)
 
     public var description: String {
         switch self {
         case .notFound(let message), .malformed(let message), .unacceptable(let message, _), .notReady(let message),
-            .staleVersion(let message), .versionRequired(let message):
+            .staleVersion(let message), .versionRequired(let message), .busy(let message, _):
             message
         }
     }

@@ -32,7 +32,8 @@ struct TrainingSettingsDescription: Codable, Sendable, Equatable {
             ],
             defaults: TrainingSettings(
                 timeBudgetSeconds: TrainingSettings.interactiveTimeBudgetSeconds,
-                learningRate: Double(options.learningRate),
+                // Through its text: Float 0.001 widened directly would read 0.0010000000474974513.
+                learningRate: Double("\(options.learningRate)") ?? Double(options.learningRate),
                 patchSize: options.effectivePatchShape.last, batchSize: options.effectiveBatchSize,
                 fineTune: TrainingSettings.defaultFineTune, ensembleSize: options.ensembleSize,
                 previewEvery: TrainingSettings.defaultPreviewEvery, seed: options.seed))

@@ -25,17 +25,27 @@ public final class Trainer {
         self.resume = resume
     }
 
-    /// The resumable checkpoint written every `checkpointEvery` epochs: `<output stem>.checkpoint.safetensors`.
+    /// The resumable checkpoint written every `checkpointEvery` epochs: `<output stem>.checkpoint.safetensors`,
+    /// one file holding weights, progress and the optimiser's state, so it is committed by one rename.
     public var checkpointURL: URL { Self.checkpointFiles(for: output)[0] }
-    var optimizerURL: URL { Self.checkpointFiles(for: output)[1] }
+    /// The checkpoint before the last, kept so that an unreadable last one does not lose the run.
+    var previousCheckpointURL: URL { Self.checkpointFiles(for: output)[1] }
+    /// The optimiser state's own file, as versions before the one-file checkpoint wrote it (read when resuming one).
+    var legacyOptimizerURL: URL { Self.checkpointFiles(for: output)[2] }
 
-    /// The files a run writes beside `output` to resume from: the checkpoint (weights, progress) and the
-    /// optimiser state.
+    /// The files a run writes beside `output` to resume from: the checkpoint, the one before it, and the
+    /// optimiser file of older versions.
     public static func checkpointFiles(for output: URL) -> [URL] {
         [
             sibling(of: output, suffix: "checkpoint.safetensors"),
+            sibling(of: output, suffix: "checkpoint.previous.safetensors"),
             sibling(of: output, suffix: "checkpoint.optimizer.safetensors"),
         ]
+    }
+
+    /// Whether a run beside `output` can be resumed: a checkpoint (or the one before it) exists.
+    public static func hasCheckpoint(for output: URL) -> Bool {
+        checkpointFiles(for: output).prefix(2).contains { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     static func sibling(of url: URL, suffix: String) -> URL {

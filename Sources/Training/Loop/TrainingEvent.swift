@@ -55,6 +55,8 @@ public struct TrainingStart: Codable, Sendable {
     public var epochs: Int?
     public var timeBudgetSeconds: Double?
     public var resumedFromEpoch: Int?
+    /// When resuming had to fall back (an unreadable last checkpoint, a missing optimizer state): what happened.
+    public var recovery: String? = nil
 }
 
 public struct TrainingStep: Codable, Sendable {

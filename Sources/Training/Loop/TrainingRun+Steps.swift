@@ -110,11 +110,16 @@ extension TrainingRun {
     /// Whether a checkpoint is written after `epoch`: every `checkpointEvery` epochs and at the end.
     func checkpointIsDue(after epoch: Int) -> Bool { epoch % options.checkpointEvery == 0 || stopReason != nil }
 
-    /// Writes the resumable checkpoint: current weights, progress and the optimizer's state.
+    /// Writes the resumable checkpoint, weights, progress and the optimizer's state in one file committed by one
+    /// rename; the checkpoint it replaces becomes the previous one (a fallback should the new one be unreadable).
     func writeCheckpoint() throws -> TrainingEvent {
         progress.elapsedSeconds = elapsed
-        try model.write(to: checkpointURL, training: progress.record(options: options))
-        try optimizer.state().write(to: optimizerURL)
+        var file = try model.modelFile(training: progress.record(options: options))
+        try optimizer.state().embed(into: &file)
+        if FileManager.default.fileExists(atPath: checkpointURL.path) {
+            _ = rename(checkpointURL.path, previousCheckpointURL.path)
+        }
+        try file.write(to: checkpointURL)
         return .checkpoint(path: checkpointURL.path, epoch: progress.epoch)
     }
 

@@ -10,7 +10,7 @@ final class TrainingRun {
     let options: TrainingOptions
     let output: URL
     let checkpointURL: URL
-    let optimizerURL: URL
+    let previousCheckpointURL: URL
     let data: TrainingData
     let info: SegmentationModelInfo
     let network: UNet
@@ -25,6 +25,8 @@ final class TrainingRun {
     let blindSpot: BlindSpot?
     /// Whether the run continues a checkpoint.
     let resumed: Bool
+    /// What went wrong reading the checkpoint, when the run had to fall back (reported in the start event).
+    let recovery: String?
     var dropout: RandomGenerator?
     private(set) var stopReason: StopReason?
     /// The last epoch's validation score (nil without validation images).
@@ -40,9 +42,14 @@ final class TrainingRun {
         self.options = options
         output = trainer.output
         checkpointURL = trainer.checkpointURL
-        optimizerURL = trainer.optimizerURL
+        previousCheckpointURL = trainer.previousCheckpointURL
         let startingPoint = try StartingPoint.load(
-            options: options, initialModel: trainer.initialModel, checkpoint: trainer.resume ? checkpointURL : nil)
+            options: options, initialModel: trainer.initialModel,
+            checkpoints: trainer.resume
+                ? Checkpoints(
+                    latest: trainer.checkpointURL, previous: trainer.previousCheckpointURL,
+                    legacyOptimizer: trainer.legacyOptimizerURL) : nil)
+        recovery = startingPoint?.recovery
         let cellDiameter = Self.cellDiameter(options: options, startingPoint: startingPoint)
         data = try Self.loadData(
             trainer.entries, options: options, startingPoint: startingPoint, cellDiameter: cellDiameter)
@@ -71,7 +78,7 @@ final class TrainingRun {
                 initialLearningRate: options.learningRate,
                 options: .init(factor: 0.2, patience: options.plateauPatience))
         }
-        if trainer.resume, let state = try? OptimizerState.read(from: optimizerURL) { try optimizer.load(state) }
+        if let state = startingPoint?.optimizer { try optimizer.load(state) }
         sampler = try PatchSampler(
             patchShape: options.effectivePatchShape, augmentation: options.augmentation,
             foregroundFraction: options.task == .scribbles ? options.scribbleFraction : options.foregroundFraction)
@@ -95,7 +102,8 @@ final class TrainingRun {
         TrainingStart(
             task: options.task, trainingImages: data.training.count, validationImages: data.validation.count,
             parameters: network.parameterCount, stepsPerEpoch: stepsPerEpoch, epochs: options.epochs,
-            timeBudgetSeconds: options.timeBudgetSeconds, resumedFromEpoch: resumed ? progress.epoch : nil)
+            timeBudgetSeconds: options.timeBudgetSeconds, resumedFromEpoch: resumed ? progress.epoch : nil,
+            recovery: recovery)
     }
 
     /// Ends the run after the current epoch (or at once, for a pause) with `reason`, unless it has one already.

@@ -89,7 +89,10 @@ public final class SegmentationModel {
         }
         let count = Int(file.metadata[Self.membersKey] ?? "0") ?? 0
         var primary = file
-        primary.tensors = file.tensors.filter { !$0.key.hasPrefix("ensemble.") }
+        // A checkpoint also carries the optimizer's state (`OptimizerState.embed`): not the network's.
+        primary.tensors = file.tensors.filter {
+            !$0.key.hasPrefix("ensemble.") && !$0.key.hasPrefix(OptimizerState.embeddedPrefix)
+        }
         let members = try (0..<count).map { k in
             let prefix = Self.memberPrefix(k)
             var member = file
@@ -105,13 +108,18 @@ public final class SegmentationModel {
     /// Writes weights (members' too), architecture, this info and `training` (any record of how it was trained)
     /// atomically.
     public func write(to url: URL, training: (any Encodable)? = nil) throws {
+        try modelFile(training: training).write(to: url)
+    }
+
+    /// The file `write(to:training:)` writes, to add to (a checkpoint adds the optimizer's state).
+    public func modelFile(training: (any Encodable)? = nil) throws -> ModelFile {
         var file = try network.modelFile(training: training)
         try file.setMetadata(info, forKey: Self.infoKey)
         for (k, member) in members.enumerated() {
             for (name, tensor) in try member.modelFile().tensors { file.tensors[Self.memberPrefix(k) + name] = tensor }
         }
         if !members.isEmpty { file.metadata[Self.membersKey] = "\(members.count)" }
-        try file.write(to: url)
+        return file
     }
 
     /// A predictor with tiles of `tileShape` (default: the training patch scaled to about 256 pixels per

@@ -19,9 +19,9 @@ import Training
 
     @Test func everySubscriberHearsEveryEventAndTheEndFinishesTheirStreams() async {
         let hub = EventHub()
-        let first = hub.subscribe(jobID: Self.job.id, previewImageID: nil)
-        let second = hub.subscribe(jobID: Self.job.id, previewImageID: nil)
-        let other = hub.subscribe(jobID: "00000000000000cc", previewImageID: nil)
+        let first = hub.open(jobID: Self.job.id, previewImageID: nil)
+        let second = hub.open(jobID: Self.job.id, previewImageID: nil)
+        let other = hub.open(jobID: "00000000000000cc", previewImageID: nil)
         #expect(hub.subscriberCount(of: Self.job.id) == 2)
         for n in 1...3 { hub.publish(jobID: Self.job.id, Self.step(n)) }
         hub.finish(Self.job)
@@ -41,8 +41,8 @@ import Training
 
     @Test func previewsGoOnlyToTheirImagesViewers() async {
         let hub = EventHub()
-        let viewingA = hub.subscribe(jobID: Self.job.id, previewImageID: "00000000000000a1")
-        let viewingB = hub.subscribe(jobID: Self.job.id, previewImageID: "00000000000000b1")
+        let viewingA = hub.open(jobID: Self.job.id, previewImageID: "00000000000000a1")
+        let viewingB = hub.open(jobID: Self.job.id, previewImageID: "00000000000000b1")
         #expect(hub.previewImages(of: Self.job.id) == ["00000000000000a1", "00000000000000b1"])
         let preview = PreviewEvent(
             imageID: "00000000000000a1", epoch: 1, model: "job:x", instances: 3, meanEntropy: 0.1, seconds: 0.5)
@@ -59,7 +59,7 @@ import Training
 
     @Test func aSlowSubscriberKeepsTheNewestEventsAndNeverBlocksThePublisher() async {
         let hub = EventHub()
-        let stream = hub.subscribe(jobID: Self.job.id, previewImageID: nil)
+        let stream = hub.open(jobID: Self.job.id, previewImageID: nil)
         let count = EventHub.bufferedEvents * 4
         for n in 1...count { hub.publish(jobID: Self.job.id, Self.step(n)) }
         hub.finish(Self.job)
@@ -73,7 +73,7 @@ import Training
     @Test func aCancelledSubscriberIsForgotten() async throws {
         let hub = EventHub()
         let task = Task {
-            for await _ in hub.subscribe(jobID: Self.job.id, previewImageID: "00000000000000a1") {}
+            for await _ in hub.open(jobID: Self.job.id, previewImageID: "00000000000000a1") {}
         }
         while hub.subscriberCount(of: Self.job.id) == 0 { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
@@ -88,7 +88,7 @@ import Training
     @Test func publishersAndSubscribersComingAndGoingAtOnceLoseNothingOfAFinishedStream() async {
         let hub = EventHub()
         let job = EventHubTests.job
-        let kept = hub.subscribe(jobID: job.id, previewImageID: nil)
+        let kept = hub.open(jobID: job.id, previewImageID: nil)
         await withTaskGroup(of: Void.self) { group in
             for publisher in 0..<4 {
                 group.addTask {
@@ -98,7 +98,7 @@ import Training
             for _ in 0..<8 {
                 group.addTask {
                     // Subscribers that join and leave while events flow.
-                    let task = Task { for await _ in hub.subscribe(jobID: job.id, previewImageID: nil) {} }
+                    let task = Task { for await _ in hub.open(jobID: job.id, previewImageID: nil) {} }
                     try? await Task.sleep(for: .milliseconds(1))
                     task.cancel()
                     await task.value
@@ -115,5 +115,30 @@ import Training
         // 200 events fit the buffer: the subscriber that stayed got every one, each once, and then the end.
         #expect(seen.count == 200 && ended)
         #expect(hub.subscriberCount(of: job.id) == 0)
+    }
+}
+
+extension EventHub {
+    /// A stream the test expects to be admitted.
+    func open(jobID: String, previewImageID: String?) -> AsyncStream<JobStreamEvent> {
+        guard let stream = subscribe(jobID: jobID, previewImageID: previewImageID) else {
+            Issue.record("the hub refused a subscriber below its limit")
+            return AsyncStream { $0.finish() }
+        }
+        return stream
+    }
+}
+
+@Suite struct EventHubLimitTests {
+    @Test func streamsBeyondTheCapAreRefusedUntilOneCloses() async throws {
+        let hub = EventHub(maxSubscribers: 2)
+        let first = hub.open(jobID: EventHubTests.job.id, previewImageID: nil)
+        let task = Task { for await _ in hub.open(jobID: "00000000000000cc", previewImageID: nil) {} }
+        while hub.subscriberCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(hub.subscribe(jobID: EventHubTests.job.id, previewImageID: nil) == nil)
+        task.cancel()
+        await task.value
+        #expect(hub.subscribe(jobID: EventHubTests.job.id, previewImageID: nil) != nil)
+        _ = first
     }
 }

@@ -94,8 +94,11 @@ import Training
         defer { fixture.removeFiles() }
         let project = try await fixture.project()
         let image = try await fixture.nucleiImage(in: project)
+        let job = JobRecord(projectID: project.id, settings: TrainingSettings(epochs: 1), parentModelID: nil)
+        try await fixture.services.store.enqueue(job)
+        try fixture.services.blobs.write(Data([1]), to: "\(job.workPath)/snapshot.json")
         try await fixture.services.projects.delete(project.id)
-        #expect(!fixture.services.blobs.exists(image.path))
+        #expect(!fixture.services.blobs.exists(image.path) && !fixture.services.blobs.exists(job.workPath))
         #expect(try await fixture.services.projects.projects().isEmpty)
     }
 }

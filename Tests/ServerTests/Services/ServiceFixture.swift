@@ -15,11 +15,13 @@ struct ServiceFixture {
     let services: ServerServices
     let folder: URL
 
-    init() throws {
+    /// Services over `configuration` (its data folder replaced by a fresh temporary one).
+    init(configuration base: ServerConfiguration? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "cellscribe-services-\(UUID().uuidString)")
-        var configuration = ServerConfiguration(dataFolder: folder)
-        configuration.uncertaintyPasses = 2
+        var configuration = base ?? ServerConfiguration(dataFolder: folder)
+        configuration.dataFolder = folder
+        if base == nil { configuration.uncertaintyPasses = 2 }
         services = try ServerServices(
             configuration: configuration, store: try SQLiteStore(), logger: Logger(label: "test"))
     }
