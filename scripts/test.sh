@@ -19,5 +19,6 @@ if [ ! -x .venv-tests/bin/schemathesis ] || ! .venv-tests/bin/python -c "import 
 fi
 timeout 600 python3 scripts/crash_test.py "$BIN" Tests/Fixtures/dsb/train/images/c53326fe.png
 timeout 600 python3 scripts/fuzz_routes.py "$BIN" Tests/Fixtures/dsb/train/images/c53326fe.png
+timeout 600 python3 scripts/disk_full_test.py "$BIN" Tests/Fixtures/dsb/train/images/c53326fe.png
 VENV=.venv-tests timeout 900 bash scripts/contract_test.sh "$BIN"
 timeout 900 .venv-tests/bin/python Tests/e2e/run_e2e.py "$BIN" .build/e2e-artifacts

@@ -8,7 +8,7 @@ public enum ReportFile {
     /// and the temporary file removed).
     public static func write(_ text: String, toPath path: String) throws {
         if let failure = AtomicWrite.write(Data(text.utf8), to: URL(fileURLWithPath: path)) {
-            throw EvaluationError.writeFailed(path: path, reason: failure)
+            throw EvaluationError.writeFailed(path: path, reason: failure.reason)
         }
     }
 }

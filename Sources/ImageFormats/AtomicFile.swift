@@ -8,7 +8,7 @@ public enum AtomicFile {
     /// destination is untouched and the temporary file is removed.
     public static func write(_ data: Data, to url: URL) throws {
         if let failure = AtomicWrite.write(data, to: url) {
-            throw ImageFormatsError.writeFailed(path: url.path, reason: failure)
+            throw ImageFormatsError.writeFailed(path: url.path, reason: failure.reason)
         }
     }
 }

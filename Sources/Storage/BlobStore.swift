@@ -39,7 +39,8 @@ public struct BlobStore: Sendable {
         let target = url(path)
         try createFolders(for: path)
         if let failure = AtomicWrite.write(data, to: target) {
-            throw StorageError.unreadableBlob(path: path, reason: failure)
+            if failure.isOutOfSpace { throw StorageError.insufficientSpace(needed: data.count, available: 0) }
+            throw StorageError.unreadableBlob(path: path, reason: failure.reason)
         }
         return Self.checksum(of: data)
     }
@@ -104,7 +105,7 @@ public struct BlobStore: Sendable {
                 throw StorageError.unreadableBlob(path: path, reason: "its folder cannot be created")
             }
             if let failure = AtomicWrite.synchronizeDirectory(parent) {
-                throw StorageError.unreadableBlob(path: path, reason: failure)
+                throw StorageError.unreadableBlob(path: path, reason: failure.reason)
             }
         }
     }

@@ -100,6 +100,8 @@ public final class SQLiteStore: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await database.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StorageError.insufficientSpace(needed: 0, available: 0)
         } catch let error as DatabaseError {
             throw StorageError.database(error.message ?? error.description)
         }

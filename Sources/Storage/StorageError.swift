@@ -31,6 +31,8 @@ public enum StorageError: Error, CustomStringConvertible, Sendable, Equatable {
             "the \(kind) of '\(id)' changed since version \(expected) (now \(current)); reload it and apply the edit again"
         case .invalid(let reason): reason
         case .database(let reason): "the database cannot be used: \(reason)"
+        case .insufficientSpace(let needed, let available) where needed == 0 || available == 0:
+            "the server's disk is full; nothing more can be stored until space is freed"
         case .insufficientSpace(let needed, let available):
             "the server's disk is too full to store \(Self.megabytes(needed)) (\(Self.megabytes(available)) free beyond its reserve)"
         case .folderInUse(let path):

@@ -23,7 +23,7 @@ import Testing
         let url = folder.appendingPathComponent("missing/a.bin")
         defer { try? FileManager.default.removeItem(at: folder) }
         let failure = AtomicWrite.write(Data([1]), to: url)
-        #expect(failure?.contains("No such file") == true)
+        #expect(failure?.reason.contains("No such file") == true && failure?.isOutOfSpace == false)
         #expect(!FileManager.default.fileExists(atPath: url.path))
     }
 

@@ -20,8 +20,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             } else {
                 mapped = ServerError(mapping: error)
             }
-            if mapped.status.code >= 500 {
+            switch mapped.status.code {
+            case 503, 507:  // the server's capacity, by design: worth a warning, not an error
+                context.logger.warning("\(request.method) \(request.uri.path) refused: \(mapped.message)")
+            case 500...:
                 context.logger.error("\(request.method) \(request.uri.path) failed: \(String(describing: error))")
+            default: break
             }
             let body = ErrorBody(error: mapped.message, status: mapped.status.code, field: mapped.field)
             var headers: HTTPFields = [:]
