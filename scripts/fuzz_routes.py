@@ -3,11 +3,14 @@
 field of the OpenAPI document gets hostile values (0, -1, 2^31, 2^63-1, 2^64, NaN, Infinity, very long strings,
 path tricks, bad UTF-8), on a server with a real project, image and model. Every answer must be a 2xx, or a 4xx
 with a JSON error body {"error", "status"} and no file path in it, or a designed 429/503 with Retry-After; never a
-5xx, a dropped connection or a hang. At the end the server must still be alive and answer.
+5xx, a dropped connection or a hang. Large bodies (a 200 MB upload, a 300 MB one past the limit, chunked or not)
+must not grow the server's memory (they are spooled to disk), and slow clients (hundreds of connections trickling
+header bytes, idle keep-alive connections) must be closed after the idle timeout without slowing anyone else.
+At the end the server must still be alive and answer.
 
 Usage: fuzz_routes.py CELLSCRIBE_BINARY IMAGE_FILE [--port 18282]. Standard library only.
 """
-import argparse, http.client, json, os, struct, sys, tempfile, time, urllib.parse, zlib
+import argparse, http.client, json, os, socket, struct, sys, tempfile, time, urllib.parse, zlib
 
 import live_server
 
@@ -25,7 +28,8 @@ def main():
     data = tempfile.mkdtemp(prefix="cellscribe-fuzz-")
     base = f"http://127.0.0.1:{a.port}"
     # No rate limit: every hostile request must reach its route (the limit has its own tests).
-    server = live_server.start(a.binary, data, a.port, log_level="error", extra=["--requests-per-minute", "0"])
+    server = live_server.start(a.binary, data, a.port, log_level="error", extra=[
+        "--requests-per-minute", "0", "--max-upload-mb", str(UPLOAD_LIMIT_MB), "--idle-timeout", str(IDLE_TIMEOUT)])
     failures, requests = [], 0
     try:
         ids = prepare(base, open(a.image, "rb").read())
@@ -80,6 +84,8 @@ def main():
         print(f"bombs: slowest answer {slowest:.2f} s, server memory grew {growth:.0f} MB")
         if growth > 200:
             failures.append(f"the server's memory grew {growth:.0f} MB over the bombs")
+        large_bodies(a.port, ids, server.pid, data, failures)
+        slow_clients(a.port, failures)
         # Headers: If-Match tricks on the scribbles.
         for match in ["", "W/", "\"-1\"", "\"99999999999999999999\"", "x" * 10_000]:
             check("PUT", f"/api/images/{ids['image']}/scribbles", b"\x89PNG", {"If-Match": match})
@@ -93,6 +99,95 @@ def main():
     for failure in failures[:40]:
         print("  " + failure)
     sys.exit(1 if failures else 0)
+
+
+UPLOAD_LIMIT_MB = 256
+IDLE_TIMEOUT = 4
+
+
+def large_bodies(port, ids, pid, data, failures):
+    """A 200 MB upload that is not an image (raw and as a form part) must be refused after it has been spooled to
+    disk, a 300 MB one with 413 (declared, or chunked and found out while it arrives), the server's memory growing
+    less than 100 MB over all of them, and no spooled file left behind."""
+    rss_before = resident_mb(pid)
+    junk = b"NOTANIMAGE" * (20 << 20)
+    form_head = b'--b\r\nContent-Disposition: form-data; name="f"; filename="j.bin"\r\n\r\n'
+    cases = [
+        ("raw 200 MB", f"/api/projects/{ids['project']}/images?name=junk.bin", junk, {}, False, 422),
+        ("form 200 MB", f"/api/projects/{ids['project']}/images", form_head + junk + b"\r\n--b--\r\n",
+         {"Content-Type": "multipart/form-data; boundary=b"}, False, 422),
+        ("raw 300 MB", f"/api/projects/{ids['project']}/images?name=big.bin", junk + junk[:100 << 20], {}, False, 413),
+        ("chunked 300 MB", f"/api/projects/{ids['project']}/images?name=big.bin",
+         (junk[:1 << 20] for _ in range(300)), {}, True, 413),
+    ]
+    for name, path, body, headers, chunked, expected in cases:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            connection.request("POST", path, body=body, headers=headers, encode_chunked=chunked)
+            response = connection.getresponse()
+            status, payload = response.status, response.read()
+        except (OSError, http.client.HTTPException) as error:
+            # A server may answer 413 and close before the whole body is sent: read what it said.
+            status, payload = getattr(error, "status", None), b""
+            if expected != 413:
+                failures.append(f"{name}: no answer ({type(error).__name__}: {error})")
+                continue
+        finally:
+            connection.close()
+        if status is not None and status != expected:
+            failures.append(f"{name}: status {status}, expected {expected}: {payload[:160]!r}")
+    growth = resident_mb(pid) - rss_before
+    spool = os.path.join(data, "uploads")
+    left = os.listdir(spool) if os.path.isdir(spool) else []
+    if left:
+        failures.append(f"{len(left)} spooled upload files left behind: {left[:3]}")
+    print(f"large bodies: server memory grew {growth:.0f} MB over 200-300 MB uploads")
+    if growth > 100:
+        failures.append(f"the server's memory grew {growth:.0f} MB over large uploads (they should be spooled)")
+
+
+def slow_clients(port, failures):
+    """Hundreds of connections trickle a request head a byte a second, and one keep-alive connection goes quiet
+    after a request: all are closed by the server within the idle timeout (plus slack), while a normal client is
+    answered within 1 s throughout."""
+    trickling = []
+    for _ in range(300):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+        connection.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        trickling.append(connection)
+    quiet = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    quiet.request("GET", "/api/health")
+    quiet.getresponse().read()
+    started, slowest = time.monotonic(), 0.0
+    while time.monotonic() - started < IDLE_TIMEOUT + 3:
+        for connection in trickling:
+            try:
+                connection.sendall(b"X")
+            except OSError:
+                pass  # closed by the server: what should happen
+        before = time.monotonic()
+        status = live_server.call(f"http://127.0.0.1:{port}", "GET", "/api/health", timeout=10)[0]
+        slowest = max(slowest, time.monotonic() - before)
+        if status != 200:
+            failures.append(f"a normal request got {status} while slow clients were connected")
+        time.sleep(1)
+    still_open = 0
+    for connection in trickling + ([quiet.sock] if quiet.sock else []):
+        connection.settimeout(2)
+        try:
+            if connection.recv(1 << 16):  # some bytes: an answer to a request that was never completed
+                still_open += 1
+        except socket.timeout:
+            still_open += 1
+        except OSError:
+            pass  # reset: closed
+        connection.close()
+    print(f"slow clients: 300 trickling and 1 quiet connection, {still_open} still open after "
+          f"{IDLE_TIMEOUT + 3} s (idle timeout {IDLE_TIMEOUT} s); normal requests answered within {slowest:.2f} s")
+    if still_open:
+        failures.append(f"{still_open} slow or quiet connections were not closed after the idle timeout")
+    if slowest > 1:
+        failures.append(f"a normal request took {slowest:.2f} s while slow clients were connected")
 
 
 def resident_mb(pid):

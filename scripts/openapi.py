@@ -61,13 +61,15 @@ schemas = {
  "Prediction": S("object", required=["imageID", "model", "foregroundThreshold", "instances", "regions", "seconds"], properties={
    "imageID": ID, "model": S("string"), "foregroundThreshold": S("number"), "instances": S("integer"), "meanEntropy": S("number"),
    "regions": arr(ref("Region")), "outlines": arr(ref("Outline")), "seconds": S("number")}),
- "NextImage": S("object", required=["strategy", "image"], properties={"strategy": S("string"), "image": ref("Image"), "meanEntropy": S("number"), "regions": arr(ref("Region"))}),
+ "NextImage": S("object", required=["strategy", "image"], properties={"strategy": S("string"), "image": ref("Image"), "meanEntropy": S("number"), "regions": arr(ref("Region")),
+   "rankedImages": S("integer", description="uncertainty: candidates ranked now (entropy known or just predicted)"),
+   "pendingImages": S("integer", description="uncertainty: candidates being predicted in the background for later answers")}),
  "Info": S("object", required=["name", "apiVersion", "computeLibrary", "computeThreads", "projects", "runningJobs", "concurrentTrainings", "maxUploadBytes", "training", "limits"], properties={
    "name": S("string"), "apiVersion": S("string"), "computeLibrary": S("string"), "computeThreads": S("integer"), "projects": S("integer"),
    "runningJobs": S("integer"), "concurrentTrainings": S("integer"), "maxUploadBytes": S("integer"),
    "limits": S("object", description="what the server accepts and how much work it takes on at once (cellscribe serve --help)", properties={
-       "maxImageSamples": S("integer"), "maxROIs": S("integer"), "maxROIArchiveBytes": S("integer"), "maxROIVertices": S("integer"), "maxTrainingSeconds": S("number"),
-       "maxQueuedPredictions": S("integer"), "maxEventStreams": S("integer"), "requestsPerMinute": S("integer"), "requestBurst": S("integer")}),
+       "maxImageSamples": S("integer"), "maxROIs": S("integer"), "maxROIArchiveBytes": S("integer"), "maxROIVertices": S("integer"), "maxTrainingSeconds": S("number"), "trainingMemoryBytes": S("integer"),
+       "maxQueuedPredictions": S("integer"), "idleTimeoutSeconds": S("integer"), "maxEventStreams": S("integer"), "requestsPerMinute": S("integer"), "requestBurst": S("integer")}),
    "training": S("object", required=["limits", "defaults"], description="the training settings' ranges (by field) and the defaults a job uses", properties={
        "limits": S("object", additionalProperties=S("object", required=["minimum", "maximum"], properties={"minimum": S("number"), "maximum": S("number")})),
        "defaults": ref("TrainingSettings")})}),

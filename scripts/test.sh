@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up CellScribe (system packages + build) and runs the whole test suite: the formatter's lint, the Swift
-# tests, then the checks against a live server (killing it mid-write loses nothing acknowledged; it matches its
-# OpenAPI document) and the browser client's end-to-end test in headless Chromium (screenshots in
-# .build/e2e-artifacts).
+# tests, then the checks against a live server (killing it mid-write loses nothing acknowledged; hostile requests,
+# bombs, huge bodies and slow clients are refused cleanly; a full disk answers 507; it matches its OpenAPI
+# document), coverage-guided fuzzing of the decoders, the browser client's end-to-end test in headless Chromium
+# (screenshots in .build/e2e-artifacts) and a load test of 50 clients during training (figures in .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXTRA_APT_PACKAGES="python3 python3-venv chromium chromium-driver" bash scripts/setup.sh debug
@@ -21,4 +22,12 @@ timeout 600 python3 scripts/crash_test.py "$BIN" Tests/Fixtures/dsb/train/images
 timeout 600 python3 scripts/fuzz_routes.py "$BIN" Tests/Fixtures/dsb/train/images/c53326fe.png
 timeout 600 python3 scripts/disk_full_test.py "$BIN" Tests/Fixtures/dsb/train/images/c53326fe.png
 VENV=.venv-tests timeout 900 bash scripts/contract_test.sh "$BIN"
-timeout 900 .venv-tests/bin/python Tests/e2e/run_e2e.py "$BIN" .build/e2e-artifacts
+# Coverage-guided fuzzing of the decoders (libFuzzer with AddressSanitizer) from the committed corpus, 2 minutes.
+timeout 900 bash scripts/fuzz_decoders.sh 120
+# What users run is the release build: the browser test and the load test use it.
+swift build -c release --product cellscribe
+RELEASE_BIN="$(swift build -c release --show-bin-path)/cellscribe"
+timeout 900 .venv-tests/bin/python Tests/e2e/run_e2e.py "$RELEASE_BIN" .build/e2e-artifacts
+# 50 clients for 60 s while a job trains: no errors, tile latency bounds, bounded memory (figures in .build).
+timeout 900 python3 scripts/load_test.py "$RELEASE_BIN" Tests/Fixtures/dsb/train/images/c53326fe.png \
+    --json .build/load-test.json

@@ -13,4 +13,11 @@ int omp_get_thread_num(void);
 int omp_get_num_threads(void);
 void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <unistd.h>
+// The calling thread's kernel id (gettid(2)), whose scheduling priority threads started by it inherit.
+static inline int cellscribe_thread_id(void) { return (int)syscall(SYS_gettid); }
+#endif
+
 #endif

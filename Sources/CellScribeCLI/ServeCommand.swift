@@ -36,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Requests one client address may send per minute on average (more get 429; 0: no limit).", valueName: "n"))
     var requestsPerMinute: Int = Self.defaults.limits.requestsPerMinute
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection that sends nothing (or no whole request head) for this long, seconds.", valueName: "s"))
+    var idleTimeout: Int = Self.defaults.limits.idleTimeoutSeconds
     @Option(help: ArgumentHelp("Longest any training job may run, seconds.", valueName: "s"))
     var maxTrainingSeconds: Double = Self.defaults.limits.maxTrainingSeconds
     @Option(
@@ -60,6 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard requestsPerMinute >= 0 else {
             throw ValidationError("--requests-per-minute must be 0 or more, not \(requestsPerMinute)")
+        }
+        guard (1...86_400).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be 1 to 86400 seconds, not \(idleTimeout)")
         }
         guard maxTrainingSeconds >= 1, maxTrainingSeconds <= TrainingLimits.timeBudgetSeconds.maximum else {
             throw ValidationError(
@@ -86,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.reserveBytes = reserveMb << 20
         configuration.limits.requestsPerMinute = requestsPerMinute
         configuration.limits.maxTrainingSeconds = maxTrainingSeconds
+        configuration.limits.idleTimeoutSeconds = idleTimeout
         if let maxImageMegasamples { configuration.limits.maxImageSamples = maxImageMegasamples * 1_000_000 }
         configuration.concurrentTrainings = concurrentTrainings
         configuration.metrics.bootstrap()

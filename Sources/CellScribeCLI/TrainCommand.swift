@@ -147,6 +147,7 @@ struct TrainCommand: ParsableCommand {
                 images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: annotations!),
                 includingUnlabelled: task == .scribbles,
                 taskLabels: scribbles.dropFirst().map { URL(fileURLWithPath: $0) })
+        try options.checkMemory(budgetBytes: TrainingOptions.defaultMemoryBudgetBytes)
         let trainer = Trainer(
             options: options, dataset: dataset, output: URL(fileURLWithPath: out),
             from: from.map { URL(fileURLWithPath: $0) }, resume: resume)

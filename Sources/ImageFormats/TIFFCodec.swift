@@ -80,7 +80,8 @@ enum TIFFCodec {
                     source: reader.source, what: "page count", requested: pages.count + 1, limit: limits.maxSamples)
             }
             var page = try reader.pageInfo(index: pages.count)
-            let bytesPerSample = max(1, Int(page.info.bits_per_sample + 7) / 8)
+            // Widened before adding: a damaged BitsPerSample near 65535 must not overflow UInt16.
+            let bytesPerSample = max(1, (Int(page.info.bits_per_sample) + 7) / 8)
             if (try? limits.check(shape: page.planeShape, bytesPerSample: bytesPerSample, source: reader.source)) != nil
             {
                 page.extent = try reader.dataExtent(pageIndex: page.index)

@@ -84,15 +84,60 @@ import Testing
         }
     }
 
-    @Test func multipartBodiesAreParsedExactly() throws {
+    /// The parts of `body` fed to a parser `chunkSize` bytes at a time: (name, filename, bytes) each.
+    static func parts(of body: Data, boundary: String, chunkSize: Int) throws -> [(String, String?, Data)] {
+        var parser = try MultipartParser(boundary: boundary)
+        var parts: [(String, String?, Data)] = []
+        var offset = 0
+        while offset < body.count {
+            let chunk = body[offset..<min(body.count, offset + chunkSize)]
+            try parser.feed(chunk) { event in
+                switch event {
+                case .begin(let headers): parts.append((headers.name, headers.filename, Data()))
+                case .bytes(let bytes): parts[parts.count - 1].2.append(contentsOf: bytes)
+                case .end: break
+                }
+            }
+            offset += chunkSize
+        }
+        try parser.finish()
+        return parts
+    }
+
+    @Test func multipartBodiesAreParsedExactlyHoweverTheyArrive() throws {
+        // Part bytes that look like a boundary's start (CRLF, "--b" without its CRLF) stay part bytes.
         let body = Data(
-            "preamble\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tif\"\r\n\r\n\r\nAB\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--b--\r\n"
+            "preamble\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.tif\"\r\n\r\n\r\nA--bB\r\n-\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--b--\r\nepilogue"
                 .utf8)
-        let form = try MultipartForm(body: body, boundary: "b")
-        #expect(form.parts.count == 2)
-        #expect(form.parts[0].filename == "a.tif" && form.parts[0].data == Data("\r\nAB\r\n".utf8))
-        #expect(form.parts[1].name == "note" && form.parts[1].filename == nil && form.parts[1].data == Data("hi".utf8))
-        #expect(MultipartForm.boundary(contentType: "multipart/form-data; boundary=\"xyz\"") == "xyz")
-        #expect(throws: ServerError.self) { try MultipartForm(body: Data("--b\r\nno headers".utf8), boundary: "b") }
+        for chunkSize in [1, 2, 3, 5, 7, 64, body.count] {
+            let parts = try Self.parts(of: body, boundary: "b", chunkSize: chunkSize)
+            #expect(parts.count == 2, "chunks of \(chunkSize)")
+            #expect(parts.first?.1 == "a.tif" && parts.first?.2 == Data("\r\nA--bB\r\n-\r\n".utf8))
+            #expect(parts.last?.0 == "note" && parts.last?.1 == nil && parts.last?.2 == Data("hi".utf8))
+        }
+        let random = Data((0..<100_000).map { _ in UInt8.random(in: 0...255) })
+        var binary = Data("--xyz\r\nContent-Disposition: form-data; name=\"f\"; filename=\"r.bin\"\r\n\r\n".utf8)
+        binary += random + Data("\r\n--xyz--".utf8)
+        #expect(try Self.parts(of: binary, boundary: "xyz", chunkSize: 4096).first?.2 == random)
+        #expect(MultipartParser.boundary(contentType: "multipart/form-data; boundary=\"xyz\"") == "xyz")
+        #expect(MultipartParser.boundary(contentType: "application/json") == nil)
+    }
+
+    @Test func malformedMultipartBodiesAreRefusedNamingTheFault() throws {
+        let cases: [(String, String)] = [
+            ("--b\r\nno headers", "ends without its closing boundary"),
+            ("no boundary at all", "does not contain its boundary"),
+            ("--bXY", "not followed by a line break"),
+            ("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--", "no Content-Disposition name"),
+            ("--b\r\n" + String(repeating: "X-Long: y\r\n", count: 2000), "headers exceed"),
+        ]
+        for (body, message) in cases {
+            #expect {
+                _ = try Self.parts(of: Data(body.utf8), boundary: "b", chunkSize: 1000)
+            } throws: { error in
+                (error as? ServerError)?.message.contains(message) == true
+            }
+        }
+        #expect(throws: ServerError.self) { try MultipartParser(boundary: String(repeating: "b", count: 71)) }
     }
 }

@@ -41,6 +41,7 @@ public enum CellScribeServer {
         let configuration = services.configuration
         return Application(
             router: router(services: services),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.limits.idleTimeoutSeconds)))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "CellScribe"),
             services: [services.runner],
@@ -50,17 +51,18 @@ public enum CellScribeServer {
     /// Every route, with the middleware that maps errors and records metrics.
     static func router(services: ServerServices) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
+        let uploads = UploadSpool(blobs: services.blobs, limit: services.configuration.maxUploadBytes)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter))
         InfoRoutes.add(to: router, services: services)
         ProjectRoutes.add(to: router, services: services)
-        ImageRoutes.add(to: router, services: services)
-        ScribbleRoutes.add(to: router, services: services)
+        ImageRoutes.add(to: router, services: services, uploads: uploads)
+        ScribbleRoutes.add(to: router, services: services, uploads: uploads)
         JobRoutes.add(to: router, services: services)
         PredictionRoutes.add(to: router, services: services)
-        ModelRoutes.add(to: router, services: services)
+        ModelRoutes.add(to: router, services: services, uploads: uploads)
         ActiveLearningRoutes.add(to: router, services: services)
         ClientRoutes.add(to: router)
         return router

@@ -3,13 +3,6 @@ import Hummingbird
 import Storage
 
 extension Request {
-    /// The whole body, refusing more than `limit` bytes (413).
-    func bodyData(limit: Int) async throws -> Data {
-        var request = self
-        let buffer = try await request.collectBody(upTo: limit)
-        return Data(buffer.readableBytesView)
-    }
-
     /// Query parameter `name`, if given.
     func query(_ name: String) -> String? { uri.queryParameters.get(name) }
 
@@ -84,28 +77,5 @@ extension RequestContext {
             throw ServerError.notFound("'\(parameters.get(name) ?? "")' is not a \(name) number")
         }
         return value
-    }
-}
-
-extension Request {
-    /// The files of an upload: the file parts of a multipart form, or the raw body named by `?name=` (at most
-    /// `limit` bytes in all).
-    func uploadedFiles(limit: Int) async throws -> [UploadedFile] {
-        let data = try await bodyData(limit: limit)
-        if let contentType = headers[.contentType], let boundary = MultipartForm.boundary(contentType: contentType) {
-            let form = try MultipartForm(body: data, boundary: boundary)
-            let files = form.parts.compactMap { part in
-                part.filename.map { UploadedFile(name: $0.isEmpty ? "upload" : $0, data: part.data) }
-            }
-            guard !files.isEmpty else {
-                throw ServerError.badRequest("the form has no file parts (give each image as a file field)")
-            }
-            return files
-        }
-        guard let name = query("name"), !name.isEmpty else {
-            throw ServerError.badRequest("send images as multipart/form-data, or as the raw body with ?name=FILE")
-        }
-        guard !data.isEmpty else { throw ServerError.badRequest("the upload '\(name)' is empty") }
-        return [UploadedFile(name: name, data: data)]
     }
 }

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import Settings
 import Storage
 import Synchronization
+import Tensors
 import Training
 
 /// Runs queued training jobs, at most `concurrentTrainings` at a time, each on its own thread (the trainer is
@@ -12,6 +13,8 @@ import Training
 /// running are queued again and resume from their last checkpoint. On shutdown, running trainings stop at the
 /// next step after writing a checkpoint and stay `running` in the database, so the next start resumes them.
 final class JobRunner: Service, Sendable {
+    /// The nice value of training threads (`ThreadPriority`).
+    static let trainingNiceness: Int32 = 10
     private struct State {
         var running: Set<String> = []
         var stopRequested: Set<String> = []
@@ -145,6 +148,9 @@ final class JobRunner: Service, Sendable {
         let recorder = ProgressRecorder()
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
+                // Below request handling and predictions, with the OpenMP pool this thread starts: tiles, saves and
+                // predictions take the cores when they need them; training has them the rest of the time.
+                ThreadPriority.lowerCurrentThread(to: JobRunner.trainingNiceness)
                 let trainer = Trainer(
                     options: plan.options, dataset: plan.entries, output: plan.outputURL, from: plan.startURL,
                     resume: plan.resumes)

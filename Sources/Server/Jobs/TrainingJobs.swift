@@ -18,6 +18,8 @@ struct TrainingJobs: JobStopping {
     let events: EventHub
     /// No job trains longer (`ServerLimits.maxTrainingSeconds`); a job given only epochs stops here too.
     var maxTrainingSeconds: Double { runner.maxTrainingSeconds }
+    /// Memory a job's training step may need (`ServerLimits.trainingMemoryBytes`).
+    var memoryBudgetBytes = Int.max
 
     /// Queues a job with `requested` settings filled from the project's.
     ///
@@ -32,7 +34,13 @@ struct TrainingJobs: JobStopping {
                 "timeBudgetSeconds must be at most \(Int(maxTrainingSeconds)) on this server, not \(budget)",
                 field: "timeBudgetSeconds")
         }
-        guard try await store.images(in: projectID).contains(where: \.isScribbled) else {
+        let images = try await store.images(in: projectID)
+        // Whether the settings make a trainable run, its memory included, is known now: refuse before queueing.
+        let options = settings.trainingOptions(
+            dimensions: images.contains { $0.isScribbled && $0.depth > 1 } ? 3 : 2, maxSeconds: maxTrainingSeconds)
+        try options.validate()
+        try options.checkMemory(budgetBytes: memoryBudgetBytes)
+        guard images.contains(where: \.isScribbled) else {
             throw ServiceError.unacceptable(
                 "no image of the project has scribbles yet: scribble some cells and background first")
         }

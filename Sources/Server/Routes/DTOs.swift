@@ -200,11 +200,16 @@ struct NextImageDTO: Codable, Sendable {
     var image: ImageDTO
     var meanEntropy: Double?
     var regions: [RegionDTO]?
+    /// Uncertainty: candidates ranked now, and candidates still being predicted (later answers rank them too).
+    var rankedImages: Int?
+    var pendingImages: Int?
 
     init(strategy: String, suggestion: ActiveLearning.Suggestion) {
         self.strategy = strategy
         image = ImageDTO(suggestion.image)
         meanEntropy = suggestion.meanEntropy
         regions = suggestion.regions?.map(RegionDTO.init)
+        rankedImages = suggestion.rankedImages
+        pendingImages = suggestion.pendingImages
     }
 }

@@ -3,10 +3,10 @@ import Hummingbird
 
 /// Images: upload (multipart or raw body), list, metadata, original file, previews, pyramid tiles, delete.
 enum ImageRoutes {
-    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices, uploads: UploadSpool) {
         router.post("/api/projects/{project}/images") { request, context in
             let projectID = try context.id("project", kind: "project")
-            let files = try await request.uploadedFiles(limit: services.configuration.maxUploadBytes)
+            let files = try await uploads.files(of: request)
             let stored = try await services.images.upload(files, to: projectID)
             return JSONBody.response(UploadedImages(images: stored.map(ImageDTO.init)), status: .created)
         }

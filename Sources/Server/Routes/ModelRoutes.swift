@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Model versions: list, metadata, download and upload (safetensors written by CellScribe).
 enum ModelRoutes {
-    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices, uploads: UploadSpool) {
         router.get("/api/projects/{project}/models") { _, context in
             let models = try await services.models.models(in: try context.id("project", kind: "project"))
             return JSONBody.response(models.map(ModelDTO.init))
@@ -14,12 +14,12 @@ enum ModelRoutes {
         router.get("/api/models/{model}/file") { _, context in
             let record = try await services.models.model(try context.id("model", kind: "model"))
             return BinaryBody.response(
-                try services.models.file(of: record), contentType: "application/octet-stream",
+                try await services.models.file(of: record), contentType: "application/octet-stream",
                 filename: "model-v\(record.version).safetensors")
         }
         router.post("/api/projects/{project}/models") { request, context in
             let projectID = try context.id("project", kind: "project")
-            let data = try await request.bodyData(limit: services.configuration.maxUploadBytes)
+            let data = try await uploads.body(of: request)
             let record = try await services.models.importUploaded(data, projectID: projectID)
             return JSONBody.response(ModelDTO(record), status: .created)
         }

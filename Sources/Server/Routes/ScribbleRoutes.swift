@@ -4,7 +4,7 @@ import Hummingbird
 /// Scribbles of an image: `GET` (8-bit label image, `ETag: "<version>"`) and `PUT` (with `If-Match`), so two
 /// editors saving from the same version cannot silently overwrite each other: the second gets 412.
 enum ScribbleRoutes {
-    static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
+    static func add(to router: Router<ServerRequestContext>, services: ServerServices, uploads: UploadSpool) {
         router.get("/api/images/{image}/scribbles") { request, context in
             let format = try request.choice("format", default: ScribbleStore.Format.tif)
             let file = try await services.scribbles.encoded(imageID: try context.id("image", kind: "image"), as: format)
@@ -19,7 +19,7 @@ enum ScribbleRoutes {
                 )
             }
             let expected = try version(fromETag: match)
-            let data = try await request.bodyData(limit: services.configuration.maxUploadBytes)
+            let data = try await uploads.body(of: request)
             let updated = try await services.scribbles.save(data, imageID: imageID, expectedVersion: expected)
             return JSONBody.response(ImageDTO(updated), headers: [.eTag: etag(updated.scribbleVersion)])
         }

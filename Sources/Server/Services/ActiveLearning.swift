@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Synchronization
 import Training
 
 /// How the next image to annotate is chosen.
@@ -11,19 +12,36 @@ enum NextImageStrategy: String, CaseIterable, Sendable {
     case last
 }
 
-/// "Annotate here next": the next image by uncertainty (or random, first, last) and the most uncertain regions of
-/// an image, from a model's mean entropy (Monte Carlo dropout × checkpoints).
-struct ActiveLearning: Sendable {
-    /// The suggestion, with its mean entropy and 3 most uncertain 64-pixel windows (uncertainty only).
+/// "Annotate here next": the next image by uncertainty (or random, first, last), from a model's mean entropy (Monte
+/// Carlo dropout × checkpoints). Ranking never waits for a whole project's predictions: images whose entropy under
+/// the model is known (cached, or recorded with the image) are ranked at once; when none is known, up to
+/// `synchronousPredictions` are predicted first; the rest are predicted in the background, one at a time, so
+/// later answers rank more of them.
+final class ActiveLearning: Sendable {
+    /// The suggestion, with its mean entropy and 3 most uncertain 64-pixel windows (uncertainty only), and how
+    /// many candidates were ranked and how many are still being predicted.
     struct Suggestion: Sendable {
         var image: ImageRecord
         var meanEntropy: Double?
         var regions: [UncertainRegion]?
+        var rankedImages: Int?
+        var pendingImages: Int?
     }
+
+    /// Predictions an answer may wait for when no candidate's entropy is known yet.
+    static let synchronousPredictions = 4
 
     let store: any Store
     let models: ModelCatalog
     let inference: InferenceService
+    /// Projects × models whose missing predictions are being computed in the background.
+    private let backgroundRuns = Mutex<Set<String>>([])
+
+    init(store: any Store, models: ModelCatalog, inference: InferenceService) {
+        self.store = store
+        self.models = models
+        self.inference = inference
+    }
 
     /// The next image of the project by `strategy`, leaving out `excluded` image ids.
     ///
@@ -43,15 +61,40 @@ struct ActiveLearning: Sendable {
         case .uncertainty: break
         }
         let resolved = try await models.resolve(model, projectID: projectID)
-        // Every candidate's entropy under the same model (computed now where missing, then cached).
-        var best: (image: ImageRecord, result: PredictionResult)?
-        for image in images {
-            let result = try await inference.prediction(of: image, model: resolved)
-            if best.map({ result.meanEntropy > $0.result.meanEntropy }) ?? true { best = (image, result) }
+        var known = images.compactMap { image in knownEntropy(of: image, model: resolved).map { (image, $0) } }
+        var missing = images.filter { image in !known.contains { $0.0.id == image.id } }
+        if known.isEmpty {
+            for image in missing.prefix(Self.synchronousPredictions) {
+                known.append((image, try await inference.prediction(of: image, model: resolved).meanEntropy))
+            }
+            missing.removeFirst(min(missing.count, Self.synchronousPredictions))
         }
-        guard let best else { throw ServiceError.notFound("the project has no image to suggest") }
-        let regions = try await offloaded { [result = best.result] in result.uncertainRegions(count: 3, size: 64) }
+        predictInBackground(missing, model: resolved, projectID: projectID)
+        guard let best = known.max(by: { $0.1 < $1.1 }) else {
+            throw ServiceError.notFound("the project has no image to suggest")
+        }
+        let result = try await inference.prediction(of: best.0, model: resolved)
+        let regions = try await offloaded { result.uncertainRegions(count: 3, size: 64) }
         return Suggestion(
-            image: try await store.image(best.image.id), meanEntropy: best.result.meanEntropy, regions: regions)
+            image: try await store.image(best.0.id), meanEntropy: result.meanEntropy, regions: regions,
+            rankedImages: known.count, pendingImages: missing.count)
+    }
+
+    /// The mean entropy of `image` under `model` if it is known without predicting: cached, or recorded.
+    func knownEntropy(of image: ImageRecord, model: ResolvedModel) -> Double? {
+        if let cached = inference.cached(image: image, modelKey: model.key) { return cached.meanEntropy }
+        guard !model.isJobSnapshot, image.predictedModelID == model.key else { return nil }
+        return image.meanEntropy
+    }
+
+    /// Predicts `images` one after another in the background (once per project and model at a time); a full
+    /// queue or a failure just leaves an image for a later answer.
+    private func predictInBackground(_ images: [ImageRecord], model: ResolvedModel, projectID: String) {
+        let key = "\(projectID)@\(model.key)"
+        guard !images.isEmpty, backgroundRuns.withLock({ $0.insert(key).inserted }) else { return }
+        Task.detached(priority: .background) { [self] in
+            defer { _ = backgroundRuns.withLock { $0.remove(key) } }
+            for image in images { _ = try? await inference.prediction(of: image, model: model) }
+        }
     }
 }

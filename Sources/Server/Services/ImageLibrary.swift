@@ -48,7 +48,8 @@ struct ImageLibrary: Sendable {
     /// Writes a checked image's bytes and records it with their checksum.
     func store(_ record: ImageRecord, _ data: Data) async throws -> ImageRecord {
         var record = record
-        record.checksum = try blobs.write(data, to: record.path)
+        let path = record.path
+        record.checksum = try await offloaded { [blobs] in try blobs.write(data, to: path) }
         try await store.insert(record)
         return record
     }
@@ -101,9 +102,8 @@ struct ImageLibrary: Sendable {
     /// Image `id` as uploaded (checked against its checksum), its format's file extension and its name.
     func original(imageID id: String) async throws -> (data: Data, fileExtension: String, name: String) {
         let record = try await store.image(id)
-        return (
-            try blobs.read(record.path, checksum: record.checksum), (record.path as NSString).pathExtension, record.name
-        )
+        let data = try await offloaded { [blobs] in try blobs.read(record.path, checksum: record.checksum) }
+        return (data, (record.path as NSString).pathExtension, record.name)
     }
 
     /// A PNG of slice `z` of image `id` (one channel, or the colour composite), its longer side at most `size`.
@@ -117,6 +117,10 @@ struct ImageLibrary: Sendable {
     /// Tile (`row`, `column`) of pyramid level `level` of image `id`, as a PNG.
     func tile(imageID id: String, level: Int, row: Int, column: Int, channel: Int?, z: Int) async throws -> Data {
         let record = try await store.image(id)
+        // A cached tile costs a look-up: answered here, without waiting for a worker thread.
+        if let cached = renditions.cachedTile(of: id, level: level, row: row, column: column, channel: channel, z: z) {
+            return cached
+        }
         return try await offloaded { [renditions] in
             try renditions.tile(of: record, level: level, row: row, column: column, channel: channel, z: z)
         }

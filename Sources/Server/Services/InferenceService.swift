@@ -64,8 +64,10 @@ final class InferenceService: Sendable {
         }
         let result = try await withCheckedThrowingContinuation { continuation in
             queue.async {
-                defer { self.pending.withLock { $0 -= 1 } }
-                continuation.resume(with: Result { try self.predictNow(image: image, model: model) })
+                let result = Result { try self.predictNow(image: image, model: model) }
+                // Counted out before the caller resumes, so a caller never sees its own prediction as pending.
+                self.pending.withLock { $0 -= 1 }
+                continuation.resume(with: result)
             }
         }
         if !model.isJobSnapshot {

@@ -17,11 +17,13 @@ struct ModelCatalog: Sendable {
     func model(_ id: String) async throws -> ModelRecord { try await store.model(id) }
 
     /// The model file, checked against its checksum.
-    func file(of record: ModelRecord) throws -> Data { try blobs.read(record.path, checksum: record.checksum) }
+    func file(of record: ModelRecord) async throws -> Data {
+        try await offloaded { [blobs] in try blobs.read(record.path, checksum: record.checksum) }
+    }
 
     /// What the model is: task, input channels, classes (read from its file).
     func info(of record: ModelRecord) async throws -> SegmentationModelInfo {
-        let data = try file(of: record)
+        let data = try await file(of: record)
         return try await offloaded { try SegmentationModel(data: data, source: "model version \(record.version)").info }
     }
 
@@ -76,7 +78,7 @@ struct ModelCatalog: Sendable {
         }
         let modelID = StoreIDs.make()
         let path = Self.path(projectID: projectID, modelID: modelID)
-        let checksum = try blobs.write(data, to: path)
+        let checksum = try await offloaded { [blobs] in try blobs.write(data, to: path) }
         return try await store.insertNextVersion(
             ModelRecord(
                 id: modelID, projectID: projectID, version: 0, parentID: nil, jobID: nil, path: path,

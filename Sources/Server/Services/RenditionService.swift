@@ -84,9 +84,18 @@ final class RenditionService: Sendable {
         return levels
     }
 
+    /// The tile, if it is cached: a look-up cheap enough to answer without leaving the event loop.
+    func cachedTile(of imageID: String, level: Int, row: Int, column: Int, channel: Int?, z: Int) -> Data? {
+        encoded[Self.tileKey(imageID, level: level, row: row, column: column, channel: channel, z: z)]
+    }
+
+    private static func tileKey(_ imageID: String, level: Int, row: Int, column: Int, channel: Int?, z: Int) -> String {
+        "\(imageID)/tile/\(level)/\(row)/\(column)/\(channel ?? -1)/\(z)"
+    }
+
     /// Tile (`row`, `column`) of pyramid level `level` (side 256 or less at the edges) as a PNG.
     func tile(of image: ImageRecord, level: Int, row: Int, column: Int, channel: Int?, z: Int) throws -> Data {
-        let key = "\(image.id)/tile/\(level)/\(row)/\(column)/\(channel ?? -1)/\(z)"
+        let key = Self.tileKey(image.id, level: level, row: row, column: column, channel: channel, z: z)
         if let cached = encoded[key] { return cached }
         let display = try display(of: image)
         try check(channel: channel, z: z, display: display)

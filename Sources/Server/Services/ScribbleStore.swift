@@ -63,7 +63,9 @@ struct ScribbleStore: Sendable {
     /// file is removed again when it is not); returns the updated image.
     func save(_ scribbles: ScribbleMap, for record: ImageRecord, expectedVersion: Int) async throws -> ImageRecord {
         let path = record.newScribblePath(version: expectedVersion + 1)
-        let checksum = try blobs.write(try ImageFormats.encode(scribbles.labelImage, format: .tiff), to: path)
+        let checksum = try await offloaded { [blobs] in
+            try blobs.write(try ImageFormats.encode(scribbles.labelImage, format: .tiff), to: path)
+        }
         do {
             return try await store.updateScribbles(
                 of: record.id, expectedVersion: expectedVersion, path: path, checksum: checksum,

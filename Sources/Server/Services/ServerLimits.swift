@@ -1,3 +1,4 @@
+import Foundation
 import ImageFormats
 
 /// What the server accepts and how much work it takes on at once: decided before anything is allocated,
@@ -13,8 +14,14 @@ public struct ServerLimits: Codable, Sendable, Equatable {
     public var maxROIVertices = 1_000_000
     /// Wall-clock cap of any training job, seconds: a job given only epochs stops here too.
     public var maxTrainingSeconds = 4 * 3600.0
+    /// Memory a training job's step may need (`TrainingOptions.estimatedStepBytes`): half the machine's, the rest
+    /// for predictions and the server; bigger batches or patches are refused with 422.
+    public var trainingMemoryBytes = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
     /// Predictions that may wait behind the one being computed; more are refused with 503 and Retry-After.
     public var maxQueuedPredictions = 8
+    /// A connection that sends nothing for this long, or no whole request head (a slow client trickling header
+    /// bytes), is closed; responses being written, event streams among them, are not.
+    public var idleTimeoutSeconds = 60
     /// Event streams open at once, all clients together; more are refused with 503.
     public var maxEventStreams = 64
     /// Requests one client (address) may send per minute on average, in bursts of up to `requestBurst`; more

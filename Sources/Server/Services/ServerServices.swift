@@ -54,7 +54,9 @@ final class ServerServices: Sendable {
             concurrentTrainings: configuration.concurrentTrainings, maxAttempts: configuration.maxJobAttempts,
             maxTrainingSeconds: configuration.limits.maxTrainingSeconds,
             metrics: configuration.metrics, logger: logger)
-        jobs = TrainingJobs(store: store, models: models, runner: runner, events: events)
+        jobs = TrainingJobs(
+            store: store, models: models, runner: runner, events: events,
+            memoryBudgetBytes: configuration.limits.trainingMemoryBytes)
         projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
         rateLimiter = RequestRateLimiter(
             perMinute: configuration.limits.requestsPerMinute, burst: configuration.limits.requestBurst)

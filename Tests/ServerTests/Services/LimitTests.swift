@@ -88,6 +88,21 @@ import Testing
                 if case .unacceptable(_, let field) = $0 { field == "timeBudgetSeconds" } else { false }
             }
         }
+        // A batch of patches that would not fit the server's memory is refused before it is queued.
+        var small = configuration
+        small.limits.trainingMemoryBytes = 1 << 30
+        let tight = try ServiceFixture(configuration: small)
+        defer { tight.removeFiles() }
+        let other = try await tight.project()
+        _ = try await tight.scribbleNuclei(try await tight.nucleiImage(in: other))
+        await #expect {
+            try await tight.services.jobs.start(
+                in: other.id, requested: TrainingSettings(patchSize: 512, batchSize: 64))
+        } throws: { error in
+            let message = ServerError(mapping: error)
+            return message.field == "batchSize" && message.message.contains("of memory")
+        }
+        #expect(try await tight.services.jobs.jobs(in: other.id).isEmpty)
     }
 
     @Test func scribblesLargerThanTheirImageAreRefusedBeforeDecoding() async throws {

@@ -137,3 +137,29 @@ import Testing
         #expect(suggestion.meanEntropy == entropies.map(\.1).max() && suggestion.regions?.count == 3)
     }
 }
+
+@Suite struct NextImageRankingTests {
+    @Test func rankingDoesNotWaitForEveryPredictionAndLaterAnswersRankMore() async throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.removeFiles() }
+        let project = try await fixture.project()
+        let data = try Fixtures.data(Fixtures.nucleiImage)
+        let count = ActiveLearning.synchronousPredictions + 2
+        _ = try await fixture.services.images.upload(
+            (0..<count).map { UploadedFile(name: "n\($0).png", data: data) }, to: project.id)
+        _ = try await fixture.tinyModel(in: project)
+        let learning = fixture.services.activeLearning
+        let first = try await learning.nextImage(in: project.id, strategy: .uncertainty, excluding: [], model: .latest)
+        #expect(first.rankedImages == ActiveLearning.synchronousPredictions && first.pendingImages == 2)
+        // The rest are predicted in the background; then every image is ranked, without new predictions.
+        var waited = 0
+        while try await fixture.services.images.images(in: project.id).contains(where: { $0.meanEntropy == nil }),
+            waited < 600
+        {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
+        let later = try await learning.nextImage(in: project.id, strategy: .uncertainty, excluding: [], model: .latest)
+        #expect(later.rankedImages == count && later.pendingImages == 0)
+    }
+}
