@@ -141,6 +141,12 @@ def large_bodies(port, ids, pid, data, failures):
     left = os.listdir(spool) if os.path.isdir(spool) else []
     if left:
         failures.append(f"{len(left)} spooled upload files left behind: {left[:3]}")
+    # Spooled files are unlinked once mapped: one still mapped would hold its disk space unseen.
+    time.sleep(0.5)
+    with open(f"/proc/{pid}/maps") as maps:
+        mapped = sum(1 for line in maps if "/uploads/.upload-" in line)
+    if mapped:
+        failures.append(f"{mapped} mappings of spooled uploads remain after their requests were answered")
     print(f"large bodies: server memory grew {growth:.0f} MB over 200-300 MB uploads")
     if growth > 100:
         failures.append(f"the server's memory grew {growth:.0f} MB over large uploads (they should be spooled)")

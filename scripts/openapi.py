@@ -68,7 +68,7 @@ schemas = {
    "name": S("string"), "apiVersion": S("string"), "computeLibrary": S("string"), "computeThreads": S("integer"), "projects": S("integer"),
    "runningJobs": S("integer"), "concurrentTrainings": S("integer"), "maxUploadBytes": S("integer"),
    "limits": S("object", description="what the server accepts and how much work it takes on at once (cellscribe serve --help)", properties={
-       "maxImageSamples": S("integer"), "maxROIs": S("integer"), "maxROIArchiveBytes": S("integer"), "maxROIVertices": S("integer"), "maxTrainingSeconds": S("number"), "trainingMemoryBytes": S("integer"),
+       "maxImageSamples": S("integer"), "maxUploadFiles": S("integer"), "minimumUploadBytesPerSecond": S("integer"), "maxROIs": S("integer"), "maxROIArchiveBytes": S("integer"), "maxROIVertices": S("integer"), "maxTrainingSeconds": S("number"), "trainingMemoryBytes": S("integer"),
        "maxQueuedPredictions": S("integer"), "idleTimeoutSeconds": S("integer"), "maxEventStreams": S("integer"), "requestsPerMinute": S("integer"), "requestBurst": S("integer")}),
    "training": S("object", required=["limits", "defaults"], description="the training settings' ranges (by field) and the defaults a job uses", properties={
        "limits": S("object", additionalProperties=S("object", required=["minimum", "maximum"], properties={"minimum": S("number"), "maximum": S("number")})),

@@ -147,6 +147,8 @@ struct TrainCommand: ParsableCommand {
                 images: URL(fileURLWithPath: images!), labels: URL(fileURLWithPath: annotations!),
                 includingUnlabelled: task == .scribbles,
                 taskLabels: scribbles.dropFirst().map { URL(fileURLWithPath: $0) })
+        // Ranges first (a batch of 2^63 is out of range, not out of memory), then the memory the step needs.
+        try options.validate()
         try options.checkMemory(budgetBytes: TrainingOptions.defaultMemoryBudgetBytes)
         let trainer = Trainer(
             options: options, dataset: dataset, output: URL(fileURLWithPath: out),

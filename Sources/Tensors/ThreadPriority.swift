@@ -12,7 +12,7 @@ public enum ThreadPriority {
     /// and use them fully otherwise. Returns false where the system does not support or refuses it.
     @discardableResult
     public static func lowerCurrentThread(to niceness: Int32) -> Bool {
-        #if os(Linux)
+        #if canImport(Glibc)
             return setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(cellscribe_thread_id()), niceness) == 0
         #else
             return false
@@ -21,7 +21,7 @@ public enum ThreadPriority {
 
     /// The nice value of the calling thread (0 where the system cannot tell).
     public static var currentNiceness: Int32 {
-        #if os(Linux)
+        #if canImport(Glibc)
             return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(cellscribe_thread_id()))
         #else
             return 0

@@ -52,6 +52,42 @@ import Testing
         }
     }
 
+    @Test("uploads are spooled to files that are gone once answered, whatever the answer")
+    func spooledUploadsLeaveNothingBehind() async throws {
+        var server = try TestServer(maxUploadBytes: 200_000)
+        defer { server.removeFiles() }
+        server.configuration.limits.maxUploadFiles = 2
+        let spool = server.folder.appendingPathComponent(UploadSpool.folder)
+        let leftovers = { (try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? [] }
+        try await server.run { client in
+            let project = try await client.createProject()
+            let nuclei = try Fixtures.data(Fixtures.nucleiImage)
+            let two = try await client.upload([("a.png", nuclei), ("b.png", nuclei)], to: project.id)
+            #expect(two.status == .created)
+            #expect(try two.decoded(UploadedImages.self).images.count == 2)
+            let three = try await client.upload(
+                [("a.png", nuclei), ("b.png", nuclei), ("c.png", nuclei)], to: project.id)
+            #expect(three.status == .contentTooLarge && three.errorMessage.contains("at most 2 files"))
+            let big = try await client.execute(
+                uri: "/api/projects/\(project.id)/images?name=big.png", method: .post,
+                body: ByteBuffer(bytes: Data(count: 300_000)))
+            #expect(big.status == .contentTooLarge)
+            let empty = try await client.execute(
+                uri: "/api/projects/\(project.id)/images?name=empty.png", method: .post, body: ByteBuffer())
+            #expect(empty.status == .badRequest && empty.errorMessage.contains("empty"))
+            let cut = try await client.execute(
+                uri: "/api/projects/\(project.id)/images", method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=b"],
+                body: ByteBuffer(
+                    bytes: Data("--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.png\"\r\n\r\nPNG".utf8)
+                ))
+            #expect(cut.status == .badRequest && cut.errorMessage.contains("closing boundary"))
+            let images = try await client.json("/api/projects/\(project.id)/images").decoded([ImageDTO].self)
+            #expect(images.count == 2)
+        }
+        #expect(leftovers().isEmpty, "\(leftovers())")
+    }
+
     @Test func wrongChannelCountIsRefusedByName() async throws {
         let server = try TestServer()
         defer { server.removeFiles() }

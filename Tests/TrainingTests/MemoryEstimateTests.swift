@@ -40,5 +40,18 @@ import Testing
             guard case TrainingError.invalidSetting(let invalid) = error else { return false }
             return invalid.allowed == "at most 7 with patches of [256, 256]"
         }
+        // The largest batch that fits is computed, not searched for: an absurd batch is answered at once.
+        #expect {
+            try Self.options(batch: 1 << 40, patch: 128).checkMemory(budgetBytes: budget)
+        } throws: { error in
+            guard case TrainingError.invalidSetting(let invalid) = error else { return false }
+            var fitting = Self.options(batch: 1, patch: 128)
+            let allowed = invalid.allowed.split(separator: " ")
+            guard allowed.count > 2, let largest = Int(allowed[2]) else { return false }
+            fitting.batchSize = largest
+            let fits = fitting.estimatedStepBytes <= budget
+            fitting.batchSize = largest + 1
+            return fits && fitting.estimatedStepBytes > budget
+        }
     }
 }

@@ -51,7 +51,11 @@ public enum CellScribeServer {
     /// Every route, with the middleware that maps errors and records metrics.
     static func router(services: ServerServices) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
-        let uploads = UploadSpool(blobs: services.blobs, limit: services.configuration.maxUploadBytes)
+        let uploads = UploadSpool(
+            blobs: services.blobs, limit: services.configuration.maxUploadBytes,
+            maxFiles: services.configuration.limits.maxUploadFiles,
+            minimumBytesPerSecond: services.configuration.limits.minimumUploadBytesPerSecond,
+            slowBodyGraceSeconds: services.configuration.limits.idleTimeoutSeconds)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: MetricsMiddleware())

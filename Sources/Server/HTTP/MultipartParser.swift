@@ -27,8 +27,12 @@ struct MultipartParser {
     /// CRLF, "--" and the boundary: what ends a part (the body's first delimiter needs no CRLF before it).
     private let delimiter: [UInt8]
     private var state = State.preamble
-    /// Bytes received and not yet reported: at most a chunk plus a possible start of the delimiter.
+    /// Bytes received, of which those before `start` are reported; compacted once per chunk, so each byte is
+    /// moved at most once whatever the number of parts in a chunk.
     private var pending: [UInt8] = Array("\r\n".utf8)
+    private var start = 0
+    /// How far a header block has been searched for its end: a block trickling in is not rescanned.
+    private var headerScanned = 0
 
     /// The boundary in a `Content-Type: multipart/form-data; boundary=...` header, or nil for other types.
     static func boundary(contentType: String) -> String? {
@@ -56,7 +60,16 @@ struct MultipartParser {
     mutating func feed(_ chunk: some Collection<UInt8>, report: (Event) throws -> Void) throws {
         pending.append(contentsOf: chunk)
         while try step(report) {}
+        pending.removeFirst(start)
+        headerScanned = max(0, headerScanned - start)
+        start = 0
     }
+
+    /// Bytes received and not yet reported.
+    private var unread: Int { pending.count - start }
+
+    /// Marks `count` more bytes as reported.
+    private mutating func consume(_ count: Int) { start += count }
 
     /// Checks that the body ended with its closing delimiter.
     func finish() throws {
@@ -71,66 +84,69 @@ struct MultipartParser {
     private mutating func step(_ report: (Event) throws -> Void) throws -> Bool {
         switch state {
         case .preamble:
-            guard let found = Self.find(delimiter, in: pending) else {
-                pending.removeFirst(max(0, pending.count - (delimiter.count - 1)))
+            guard let found = Self.find(delimiter, in: pending, from: start) else {
+                consume(max(0, unread - (delimiter.count - 1)))
                 return false
             }
-            pending.removeFirst(found + delimiter.count)
+            consume(found - start + delimiter.count)
             state = .afterDelimiter
         case .afterDelimiter:
-            guard pending.count >= 2 else { return false }
-            if pending[0] == UInt8(ascii: "-"), pending[1] == UInt8(ascii: "-") {
+            guard unread >= 2 else { return false }
+            if pending[start] == UInt8(ascii: "-"), pending[start + 1] == UInt8(ascii: "-") {
                 state = .done
-            } else if pending[0] == UInt8(ascii: "\r"), pending[1] == UInt8(ascii: "\n") {
+            } else if pending[start] == UInt8(ascii: "\r"), pending[start + 1] == UInt8(ascii: "\n") {
                 state = .headers
+                headerScanned = start + 2
             } else {
                 throw ServerError.badRequest("a multipart boundary is not followed by a line break")
             }
-            pending.removeFirst(2)
+            consume(2)
         case .headers:
-            let blankLine = Array("\r\n\r\n".utf8)
             let headerEnd: Int
             let skip: Int
-            if pending.starts(with: blankLine.prefix(2)) {
-                (headerEnd, skip) = (0, 2)
-            } else if let found = Self.find(blankLine, in: pending) {
+            if unread >= 2, pending[start] == UInt8(ascii: "\r"), pending[start + 1] == UInt8(ascii: "\n") {
+                (headerEnd, skip) = (start, 2)
+            } else if let found = Self.find(Self.blankLine, in: pending, from: max(start, headerScanned - 3)) {
                 (headerEnd, skip) = (found, 4)
             } else {
-                guard pending.count <= Self.maxHeaderBytes else {
+                headerScanned = pending.count
+                guard unread <= Self.maxHeaderBytes else {
                     throw ServerError.badRequest("a multipart part's headers exceed \(Self.maxHeaderBytes) bytes")
                 }
                 return false
             }
-            guard headerEnd <= Self.maxHeaderBytes else {
+            guard headerEnd - start <= Self.maxHeaderBytes else {
                 throw ServerError.badRequest("a multipart part's headers exceed \(Self.maxHeaderBytes) bytes")
             }
-            try report(.begin(try Self.headers(String(decoding: pending[..<headerEnd], as: UTF8.self))))
-            pending.removeFirst(headerEnd + skip)
+            try report(.begin(try Self.headers(String(decoding: pending[start..<headerEnd], as: UTF8.self))))
+            consume(headerEnd - start + skip)
             state = .body
         case .body:
-            guard let found = Self.find(delimiter, in: pending) else {
-                let safe = pending.count - (delimiter.count - 1)
+            guard let found = Self.find(delimiter, in: pending, from: start) else {
+                let safe = unread - (delimiter.count - 1)
                 guard safe > 0 else { return false }
-                try report(.bytes(Array(pending[..<safe])))
-                pending.removeFirst(safe)
+                try report(.bytes(Array(pending[start..<start + safe])))
+                consume(safe)
                 return false
             }
-            if found > 0 { try report(.bytes(Array(pending[..<found]))) }
+            if found > start { try report(.bytes(Array(pending[start..<found]))) }
             try report(.end)
-            pending.removeFirst(found + delimiter.count)
+            consume(found - start + delimiter.count)
             state = .afterDelimiter
         case .done:
-            pending.removeAll()  // the epilogue is ignored
+            consume(unread)  // the epilogue is ignored
             return false
         }
         return true
     }
 
-    /// The offset of the first occurrence of `needle` in `haystack`.
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+    private static let blankLine = Array("\r\n\r\n".utf8)
+
+    /// The offset of the first occurrence of `needle` in `haystack` at or after `offset`.
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from offset: Int) -> Int? {
+        guard let first = needle.first, haystack.count - offset >= needle.count else { return nil }
         return haystack.withUnsafeBufferPointer { bytes -> Int? in
-            var start = 0
+            var start = offset
             let last = bytes.count - needle.count
             while start <= last {
                 guard let base = bytes.baseAddress,

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Hummingbird
 import Storage
@@ -15,6 +16,12 @@ struct UploadSpool: Sendable {
     let blobs: BlobStore
     /// Largest body accepted, bytes; a larger one is refused with 413 as soon as it is known to be larger.
     let limit: Int
+    /// Most files one multipart upload may hold (`ServerLimits.maxUploadFiles`); more are refused with 413.
+    let maxFiles: Int
+    /// The slowest average rate a body may arrive at once it has taken `slowBodyGraceSeconds`, bytes per second
+    /// (`ServerLimits.minimumUploadBytesPerSecond`, `idleTimeoutSeconds`).
+    let minimumBytesPerSecond: Int
+    let slowBodyGraceSeconds: Int
 
     /// The whole body of `request`, spooled; 400 when it is empty.
     func body(of request: Request) async throws -> Data {
@@ -27,8 +34,9 @@ struct UploadSpool: Sendable {
         try checkDeclaredLength(of: request)
         let file = try SpoolFile(folder: try folderURL())
         var received = 0
+        let started = ContinuousClock.now
         for try await buffer in request.body {
-            try account(buffer.readableBytes, received: &received)
+            try account(buffer.readableBytes, received: &received, since: started)
             try buffer.withUnsafeReadableBytes { try file.write($0) }
         }
         return try file.mapped()
@@ -52,17 +60,25 @@ struct UploadSpool: Sendable {
         var finished: [(name: String, file: SpoolFile)] = []
         var current: (name: String, file: SpoolFile)?
         var received = 0
+        let started = ContinuousClock.now
         for try await buffer in request.body {
-            try account(buffer.readableBytes, received: &received)
+            try account(buffer.readableBytes, received: &received, since: started)
             try parser.feed(buffer.readableBytesView) { event in
                 switch event {
                 case .begin(let headers):
                     // Only file fields are uploads; other fields' bytes are read and dropped.
-                    current = try headers.filename.map { ($0.isEmpty ? "upload" : $0, try SpoolFile(folder: folder)) }
+                    guard let filename = headers.filename else { return }
+                    guard finished.count < maxFiles else {
+                        throw ServerError(.contentTooLarge, "an upload may hold at most \(maxFiles) files")
+                    }
+                    current = (filename.isEmpty ? "upload" : filename, try SpoolFile(folder: folder))
                 case .bytes(let bytes):
                     try current?.file.write(bytes)
                 case .end:
-                    if let part = current { finished.append(part) }
+                    if let part = current {
+                        part.file.finishWriting()  // its descriptor closed: only the file waits for the body's end
+                        finished.append(part)
+                    }
                     current = nil
                 }
             }
@@ -79,11 +95,19 @@ struct UploadSpool: Sendable {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
     }
 
-    /// Counts `count` more bytes: 413 past the limit, 507 when the disk's reserve would be reached.
-    private func account(_ count: Int, received: inout Int) throws {
+    /// Counts `count` more bytes: 413 past the limit, 507 when the disk's reserve would be reached, 408 when the
+    /// body has been arriving for longer than the grace period at less than the minimum rate (a client trickling
+    /// a body would otherwise hold its file and connection for as long as it likes).
+    private func account(_ count: Int, received: inout Int, since started: ContinuousClock.Instant) throws {
         let before = received
         received += count
         guard received <= limit else { throw tooLarge }
+        let seconds = (ContinuousClock.now - started).seconds
+        if seconds > Double(slowBodyGraceSeconds), Double(received) < seconds * Double(minimumBytesPerSecond) {
+            throw ServerError(
+                .requestTimeout,
+                "the request body arrived slower than \(minimumBytesPerSecond >> 10) KiB/s; send it faster or in parts")
+        }
         if before / Self.spaceCheckInterval != received / Self.spaceCheckInterval || before == 0 {
             try blobs.checkSpace(for: Self.spaceCheckInterval)
         }
@@ -119,8 +143,14 @@ private final class SpoolFile {
     }
 
     deinit {
-        if descriptor >= 0 { close(descriptor) }
+        finishWriting()
         unlink(url.path)
+    }
+
+    /// Closes the file for writing (nothing more can be written).
+    func finishWriting() {
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
     }
 
     func write(_ bytes: [UInt8]) throws {
@@ -144,8 +174,7 @@ private final class SpoolFile {
 
     /// The bytes written, mapped from the file, which is closed and unlinked.
     func mapped() throws -> Data {
-        close(descriptor)
-        descriptor = -1
+        finishWriting()
         defer { unlink(url.path) }
         guard count > 0 else { return Data() }  // an empty file cannot be mapped
         do {

@@ -33,6 +33,10 @@ final class JobRunner: Service, Sendable {
     let metrics: ServerMetrics
     let logger: Logger
     private let state = Mutex(State())
+    /// Where training threads hand what they tell the rest of the server (events, progress rows, their result):
+    /// a thread started here at normal priority. A niced training thread that woke Dispatch or Swift's task pool
+    /// itself could start their worker threads, which would inherit its priority and later serve requests with it.
+    private let relay = BlockingWorkPool(threads: 1)
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
 
@@ -130,7 +134,8 @@ final class JobRunner: Service, Sendable {
         } catch {
             guard (try? await store.project(job.projectID)) != nil else {
                 logger.info("training job \(job.id) ended: its project was deleted")
-                blobs.remove(job.workPath)
+                let (blobs, workPath) = (blobs, job.workPath)
+                _ = try? await offloaded { blobs.remove(workPath) }
                 return
             }
             let message = ClientMessage.text(for: error)
@@ -150,26 +155,29 @@ final class JobRunner: Service, Sendable {
             let thread = Thread {
                 // Below request handling and predictions, with the OpenMP pool this thread starts: tiles, saves and
                 // predictions take the cores when they need them; training has them the rest of the time.
-                ThreadPriority.lowerCurrentThread(to: JobRunner.trainingNiceness)
+                if !ThreadPriority.lowerCurrentThread(to: JobRunner.trainingNiceness) {
+                    self.logger.notice("training job \(jobID) runs at normal priority: the system refused to lower it")
+                }
                 let trainer = Trainer(
                     options: plan.options, dataset: plan.entries, output: plan.outputURL, from: plan.startURL,
                     resume: plan.resumes)
-                continuation.resume(
-                    with: Result {
-                        let summary = try trainer.run(
-                            events: { event in
-                                recorder.observe(event)
+                let outcome = Result {
+                    let summary = try trainer.run(
+                        events: { event in
+                            recorder.observe(event)
+                            let line = JobEvents.encode(event)?.line
+                            self.relay.submit {
                                 self.events.publish(jobID: jobID, .training(event))
-                                if case .epoch(let report) = event {
-                                    if let line = JobEvents.encode(event)?.line {
-                                        Task { try? await store.recordProgress(of: jobID, progress: line) }
-                                    }
-                                    self.sendPreviews(plan: plan, epoch: report.epoch)
+                                if case .epoch = event, let line {
+                                    Task { try? await store.recordProgress(of: jobID, progress: line) }
                                 }
-                            },
-                            interruption: { self.interruption(of: jobID) })
-                        return TrainingOutcome(summary: summary, bestValidation: recorder.bestValidation)
-                    })
+                            }
+                            if case .epoch(let report) = event { self.sendPreviews(plan: plan, epoch: report.epoch) }
+                        },
+                        interruption: { self.interruption(of: jobID) })
+                    return TrainingOutcome(summary: summary, bestValidation: recorder.bestValidation)
+                }
+                self.relay.submit { continuation.resume(with: outcome) }
             }
             thread.stackSize = 16 << 20
             thread.name = "training \(jobID)"
@@ -192,7 +200,8 @@ final class JobRunner: Service, Sendable {
                 let preview = PreviewEvent(
                     imageID: imageID, epoch: epoch, model: model.key, instances: result.labels.instanceCount,
                     meanEntropy: result.meanEntropy, seconds: result.seconds)
-                events.publish(jobID: plan.job.id, .preview(preview), imageID: imageID)
+                let jobID = plan.job.id
+                relay.submit { self.events.publish(jobID: jobID, .preview(preview), imageID: imageID) }
             } catch {
                 logger.warning("preview of image \(imageID) for job \(plan.job.id) failed: \(error)")
             }
@@ -214,7 +223,7 @@ final class JobRunner: Service, Sendable {
             file: plan.outputURL, job: job, metrics: outcome.modelMetrics, scribbleSnapshot: plan.snapshot)
         try await store.finish(job.id, state: stopped ? .stopped : .finished, modelID: model.id, error: nil)
         (stopped ? metrics.stoppedJobs : metrics.finishedJobs).increment()
-        plan.removeCheckpoints()
+        _ = try? await offloaded { plan.removeCheckpoints() }
         logger.info(
             "training job \(job.id) \(stopped ? "stopped" : "finished"): model \(model.id) (version \(model.version))")
         events.finish(try await store.job(job.id))

@@ -27,21 +27,27 @@ struct TrainingPlan: Sendable {
         let images = try await store.images(in: job.projectID)
         let byID = Dictionary(uniqueKeysWithValues: images.map { ($0.id, $0) })
         let snapshotPath = "\(job.workPath)/snapshot.json"
-        var snapshot: [String: String]
+        let snapshot: [String: String]
         if blobs.exists(snapshotPath) {
-            snapshot = try JSONDecoder().decode([String: String].self, from: try blobs.read(snapshotPath))
+            snapshot = try await offloaded {
+                try JSONDecoder().decode([String: String].self, from: try blobs.read(snapshotPath))
+            }
         } else {
             let scribbled = images.filter(\.isScribbled)
             guard !scribbled.isEmpty else {
                 throw ServiceError.unacceptable(
                     "no image of the project has scribbles yet: scribble some cells and background first")
             }
-            snapshot = [:]
-            for image in scribbled {
-                let data = try blobs.read(image.scribblePath!, checksum: image.scribbleChecksum)
-                snapshot[image.id] = try blobs.write(data, to: "\(job.workPath)/scribbles/\(image.id).tif")
+            let workPath = job.workPath
+            snapshot = try await offloaded {
+                var copies: [String: String] = [:]
+                for image in scribbled {
+                    let data = try blobs.read(image.scribblePath!, checksum: image.scribbleChecksum)
+                    copies[image.id] = try blobs.write(data, to: "\(workPath)/scribbles/\(image.id).tif")
+                }
+                try blobs.write(try JSONEncoder().encode(copies), to: snapshotPath)
+                return copies
             }
-            try blobs.write(try JSONEncoder().encode(snapshot), to: snapshotPath)
         }
         let entries = try snapshot.keys.sorted().map { id -> DatasetEntry in
             guard let image = byID[id] else {
@@ -60,7 +66,7 @@ struct TrainingPlan: Sendable {
         var startURL: URL?
         if let parentID = job.parentModelID {
             let parent = try await store.model(parentID)
-            _ = try blobs.read(parent.path, checksum: parent.checksum)
+            _ = try await offloaded { try blobs.read(parent.path, checksum: parent.checksum) }
             startURL = blobs.url(parent.path)
         }
         let outputPath = JobFiles.model(of: job)

@@ -30,6 +30,8 @@ final class ActiveLearning: Sendable {
 
     /// Predictions an answer may wait for when no candidate's entropy is known yet.
     static let synchronousPredictions = 4
+    /// How long a background prediction waits for other predictions to finish before looking again.
+    static let backgroundPause = Duration.milliseconds(200)
 
     let store: any Store
     let models: ModelCatalog
@@ -62,18 +64,20 @@ final class ActiveLearning: Sendable {
         }
         let resolved = try await models.resolve(model, projectID: projectID)
         var known = images.compactMap { image in knownEntropy(of: image, model: resolved).map { (image, $0) } }
-        var missing = images.filter { image in !known.contains { $0.0.id == image.id } }
+        let knownIDs = Set(known.map(\.0.id))
+        var missing = images.filter { !knownIDs.contains($0.id) }
         if known.isEmpty {
             for image in missing.prefix(Self.synchronousPredictions) {
                 known.append((image, try await inference.prediction(of: image, model: resolved).meanEntropy))
             }
             missing.removeFirst(min(missing.count, Self.synchronousPredictions))
         }
-        predictInBackground(missing, model: resolved, projectID: projectID)
         guard let best = known.max(by: { $0.1 < $1.1 }) else {
             throw ServiceError.notFound("the project has no image to suggest")
         }
         let result = try await inference.prediction(of: best.0, model: resolved)
+        // A running job's weights change every epoch: predicting the whole project with them would be wasted.
+        if !resolved.isJobSnapshot { predictInBackground(missing, model: resolved, projectID: projectID) }
         let regions = try await offloaded { result.uncertainRegions(count: 3, size: 64) }
         return Suggestion(
             image: try await store.image(best.0.id), meanEntropy: result.meanEntropy, regions: regions,
@@ -87,14 +91,29 @@ final class ActiveLearning: Sendable {
         return image.meanEntropy
     }
 
-    /// Predicts `images` one after another in the background (once per project and model at a time); a full
-    /// queue or a failure just leaves an image for a later answer.
+    /// Predicts `images` one after another in the background (once per project and model at a time), each only
+    /// when no other prediction is waiting, so people asking for predictions go first and never get a 503 for
+    /// these. A failure other than a full queue ends the run: the images left are predicted by a later call.
     private func predictInBackground(_ images: [ImageRecord], model: ResolvedModel, projectID: String) {
         let key = "\(projectID)@\(model.key)"
         guard !images.isEmpty, backgroundRuns.withLock({ $0.insert(key).inserted }) else { return }
         Task.detached(priority: .background) { [self] in
             defer { _ = backgroundRuns.withLock { $0.remove(key) } }
-            for image in images { _ = try? await inference.prediction(of: image, model: model) }
+            var index = 0
+            while index < images.count {
+                if inference.pendingCount > 0 {
+                    try? await Task.sleep(for: Self.backgroundPause)
+                    continue
+                }
+                do {
+                    _ = try await inference.prediction(of: images[index], model: model)
+                    index += 1
+                } catch ServiceError.busy {
+                    try? await Task.sleep(for: Self.backgroundPause)
+                } catch {
+                    return
+                }
+            }
         }
     }
 }

@@ -132,8 +132,10 @@ struct ImageLibrary: Sendable {
     /// Removes the image, its scribble versions and everything cached about it.
     func delete(_ record: ImageRecord) async throws {
         try await store.deleteImage(record.id)
-        blobs.remove(record.path)
-        blobs.remove(in: "projects/\(record.projectID)/scribbles", prefix: "\(record.id)-")
+        _ = try await offloaded { [blobs] in
+            blobs.remove(record.path)
+            blobs.remove(in: "projects/\(record.projectID)/scribbles", prefix: "\(record.id)-")
+        }
         renditions.forget(imageID: record.id)
         inference.forget(imageID: record.id)
     }

@@ -92,8 +92,12 @@ struct ModelCatalog: Sendable {
     ) async throws -> ModelRecord {
         let modelID = StoreIDs.make()
         let path = Self.path(projectID: job.projectID, modelID: modelID)
-        let checksum = try blobs.importFile(file, to: path)
-        let size = (try? FileManager.default.attributesOfItem(atPath: blobs.url(path).path)[.size] as? Int) ?? 0
+        let (checksum, size) = try await offloaded { [blobs] in
+            let checksum = try blobs.importFile(file, to: path)
+            return (
+                checksum, (try? FileManager.default.attributesOfItem(atPath: blobs.url(path).path)[.size] as? Int) ?? 0
+            )
+        }
         return try await store.insertNextVersion(
             ModelRecord(
                 id: modelID, projectID: job.projectID, version: 0, parentID: job.parentModelID, jobID: job.id,

@@ -17,8 +17,10 @@ final class BlockingWorkPool: Sendable {
     static let threadCount = max(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
     static let shared = BlockingWorkPool(threads: threadCount)
 
+    /// Closures waiting, oldest at `head`; a taken slot is emptied at once, so nothing a closure captured (a
+    /// mapped upload, say) outlives its run.
     private struct Queue {
-        var work: [@Sendable () -> Void] = []
+        var work: [(@Sendable () -> Void)?] = []
         var head = 0
     }
 
@@ -47,9 +49,12 @@ final class BlockingWorkPool: Sendable {
     private func next() -> @Sendable () -> Void {
         available.wait()
         return queue.withLock { queue in
-            let work = queue.work[queue.head]
+            let work = queue.work[queue.head].take()!
             queue.head += 1
-            if queue.head > 64, queue.head * 2 > queue.work.count {
+            if queue.head == queue.work.count {
+                queue.work.removeAll(keepingCapacity: true)
+                queue.head = 0
+            } else if queue.head > 64, queue.head * 2 > queue.work.count {
                 queue.work.removeFirst(queue.head)
                 queue.head = 0
             }

@@ -66,7 +66,7 @@ struct ProjectService: Sendable {
         let projectJobs = try await store.jobs(in: id)
         for job in projectJobs where !job.state.isFinal { _ = try await jobs.stop(job.id) }
         try await store.deleteProject(id)
-        blobs.remove("projects/\(id)")
-        for job in projectJobs { blobs.remove(job.workPath) }
+        let folders = ["projects/\(id)"] + projectJobs.map(\.workPath)
+        _ = try await offloaded { [blobs] in folders.forEach(blobs.remove) }
     }
 }

@@ -7,6 +7,11 @@ public struct ServerLimits: Codable, Sendable, Equatable {
     /// Samples of one image: pixels × channels × slices. 2^28 holds a 16-channel 4096² field or a 16384² slide;
     /// decoded as Float32 that is 1 GiB.
     public var maxImageSamples = 1 << 28
+    /// Files in one upload request (multipart parts with a file name): each is spooled to a file of its own.
+    public var maxUploadFiles = 256
+    /// The slowest average rate, bytes per second, at which a request body may arrive once it has taken
+    /// `idleTimeoutSeconds`; slower bodies get 408 (at 64 KiB/s a 1 GiB upload may take 4.5 hours).
+    public var minimumUploadBytesPerSecond = 64 << 10
     /// ROIs in one ImageJ ROI set sent as scribbles, their bytes once inflated, and their outline vertices all
     /// together.
     public var maxROIs = 10_000

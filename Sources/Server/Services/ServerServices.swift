@@ -32,6 +32,9 @@ final class ServerServices: Sendable {
         self.store = store
         self.logger = logger
         self.folderLock = folderLock
+        // Started now, by the thread setting the server up: threads inherit their creator's priority, and a
+        // pool first used from a background or training thread would serve every request at that priority.
+        _ = BlockingWorkPool.shared
         let blobs = try BlobStore(root: configuration.dataFolder, reserveBytes: configuration.reserveBytes)
         self.blobs = blobs
         renditions = RenditionService(blobs: blobs, cacheBytes: configuration.cacheBytes / 2)

@@ -3,6 +3,7 @@ import Foundation
 import ImageFormats
 import Imaging
 import Segmentation
+import Synchronization
 import Tensors
 
 /// The prepared training and validation samples of a run.
@@ -141,17 +142,65 @@ extension TrainingData {
 }
 
 /// Maps `items` on all cores, keeping order; rethrows the first error.
+///
+/// The work runs on threads started here and gone when it ends (the caller is one of them), not on Dispatch's
+/// shared pool: threads inherit their creator's scheduling priority, and a niced training thread must not leave
+/// niced workers in a pool that later serves requests.
 func concurrentMap<Input: Sendable, Output: Sendable>(
     _ items: [Input], _ transform: @Sendable (Input) throws -> Output
 ) throws -> [Output] {
+    let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
+    guard workers > 1 else { return try items.map(transform) }
     let results = UnsafeMutableBufferPointer<Result<Output, any Error>?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }
-    let slots = UncheckedBuffer(results)
-    DispatchQueue.concurrentPerform(iterations: items.count) { index in
-        slots.buffer[index] = Result { try transform(items[index]) }
+    withoutActuallyEscaping(transform) { transform in
+        let map = ConcurrentMapJob(items: items, transform: transform, slots: UncheckedBuffer(results))
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 1..<workers {
+            let thread = Thread {
+                map.run()
+                finished.signal()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        map.run()
+        for _ in 1..<workers { finished.wait() }
+        // The threads may outlive this call for a moment, holding `map`: it must not hold the closure any more.
+        map.release()
     }
     return try results.map { try $0!.get() }
+}
+
+/// The items, the transform and where each result goes, shared by the threads of one `concurrentMap`; each
+/// thread takes the next index until none is left.
+private final class ConcurrentMapJob<Input: Sendable, Output: Sendable>: @unchecked Sendable {
+    let items: [Input]
+    private var transform: (@Sendable (Input) throws -> Output)?
+    let slots: UncheckedBuffer<Result<Output, any Error>?>
+    private let next = Atomic(0)
+
+    init(
+        items: [Input], transform: @escaping @Sendable (Input) throws -> Output,
+        slots: UncheckedBuffer<Result<Output, any Error>?>
+    ) {
+        self.items = items
+        self.transform = transform
+        self.slots = slots
+    }
+
+    func run() {
+        guard let transform else { return }
+        while true {
+            let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard index < items.count else { return }
+            slots.buffer[index] = Result { try transform(items[index]) }
+        }
+    }
+
+    /// Drops the transform (called once every thread has finished `run`).
+    func release() { transform = nil }
 }
 
 /// A buffer whose elements distinct threads write at distinct indices.
