@@ -1,6 +1,7 @@
-import Basics
 import Foundation
 import Testing
+
+@testable import Basics
 
 @Suite struct AtomicWriteTests {
     let folder: URL = {
@@ -60,5 +61,21 @@ import Testing
     @Test func secondsIncludeTheFraction() {
         #expect(Duration.milliseconds(1500).seconds == 1.5)
         #expect(Duration.seconds(3).seconds == 3)
+    }
+}
+
+@Suite struct MachineMemoryTests {
+    @Test("cgroup limits: a number is a limit; 'max', v1's near-2^63 and garbage are none")
+    func cgroupLimitsAreRead() {
+        #expect(MachineMemory.cgroupLimit("4294967296\n") == 4_294_967_296)
+        #expect(MachineMemory.cgroupLimit("max\n") == nil)
+        #expect(MachineMemory.cgroupLimit("9223372036854771712") == nil)
+        #expect(MachineMemory.cgroupLimit("") == nil)
+        #expect(MachineMemory.cgroupLimit("-1") == nil)
+    }
+
+    @Test func theBudgetIsNeverAboveThePhysicalMemory() {
+        #expect(MachineMemory.bytes > 0)
+        #expect(MachineMemory.bytes <= Int(clamping: ProcessInfo.processInfo.physicalMemory))
     }
 }

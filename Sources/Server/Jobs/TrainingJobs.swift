@@ -18,7 +18,7 @@ struct TrainingJobs: JobStopping {
     let events: EventHub
     /// No job trains longer (`ServerLimits.maxTrainingSeconds`); a job given only epochs stops here too.
     var maxTrainingSeconds: Double { runner.maxTrainingSeconds }
-    /// Memory a job's training step may need (`ServerLimits.trainingMemoryBytes`).
+    /// Memory one job's training step may need: its share of `ServerLimits.trainingMemoryBytes`.
     var memoryBudgetBytes = Int.max
 
     /// Queues a job with `requested` settings filled from the project's.

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import ImageFormats
 
@@ -19,9 +20,11 @@ public struct ServerLimits: Codable, Sendable, Equatable {
     public var maxROIVertices = 1_000_000
     /// Wall-clock cap of any training job, seconds: a job given only epochs stops here too.
     public var maxTrainingSeconds = 4 * 3600.0
-    /// Memory a training job's step may need (`TrainingOptions.estimatedStepBytes`): half the machine's, the rest
-    /// for predictions and the server; bigger batches or patches are refused with 422.
-    public var trainingMemoryBytes = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+    /// Memory training steps may need, all running jobs together (`TrainingOptions.estimatedStepBytes`; each of
+    /// `concurrentTrainings` jobs gets its share): half of what the process may use (`MachineMemory`, which
+    /// respects a container's limit), the rest for predictions and the server; bigger batches or patches are
+    /// refused with 422.
+    public var trainingMemoryBytes = MachineMemory.bytes / 2
     /// Predictions that may wait behind the one being computed; more are refused with 503 and Retry-After.
     public var maxQueuedPredictions = 8
     /// A connection that sends nothing for this long, or no whole request head (a slow client trickling header

@@ -59,7 +59,7 @@ final class ServerServices: Sendable {
             metrics: configuration.metrics, logger: logger)
         jobs = TrainingJobs(
             store: store, models: models, runner: runner, events: events,
-            memoryBudgetBytes: configuration.limits.trainingMemoryBytes)
+            memoryBudgetBytes: configuration.limits.trainingMemoryBytes / max(1, configuration.concurrentTrainings))
         projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
         rateLimiter = RequestRateLimiter(
             perMinute: configuration.limits.requestsPerMinute, burst: configuration.limits.requestBurst)

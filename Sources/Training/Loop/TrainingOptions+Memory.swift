@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 extension TrainingOptions {
@@ -22,10 +23,8 @@ extension TrainingOptions {
         return pixels * channels * Double(Self.memoryFloatsPerChannel) * 4
     }
 
-    /// Memory a training run may use by default: 80% of the machine's.
-    public static var defaultMemoryBudgetBytes: Int {
-        Int(clamping: ProcessInfo.processInfo.physicalMemory / 10 * 8)
-    }
+    /// Memory a training run may use by default: 80% of what the process may use (`MachineMemory`).
+    public static var defaultMemoryBudgetBytes: Int { MachineMemory.bytes / 10 * 8 }
 
     /// Refuses a batch and patch whose step would need more than `budgetBytes`, before anything is allocated.
     ///
