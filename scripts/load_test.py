@@ -15,23 +15,13 @@ tiles <= 300 ms, every event stream delivered events and stayed open, the server
 and the training job kept running. Prints a JSON summary (requests, throughput, p50/p99 per kind). Standard
 library only.
 """
-import argparse, array, http.client, json, os, random, struct, sys, tempfile, threading, time, zlib
+import argparse, array, http.client, json, os, random, struct, sys, tempfile, threading, time
 
 import live_server
+from crash_test import png_labels
 
 KINDS = ("tile_cached", "tile_uncached", "scribble_save", "prediction", "list")
 WEIGHTS = (50, 20, 10, 10, 10)
-
-
-def png_labels(width, height, values):
-    """An 8-bit greyscale PNG of `values` (row-major)."""
-    raw = b"".join(b"\x00" + bytes(values[y * width:(y + 1) * width]) for y in range(height))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def npy_uint16(height, width, seed):

@@ -31,15 +31,21 @@ struct UploadSpool: Sendable {
     }
 
     private func spooled(_ request: Request) async throws -> Data {
-        try checkDeclaredLength(of: request)
         let file = try SpoolFile(folder: try folderURL())
+        try await receive(request) { buffer in try buffer.withUnsafeReadableBytes { try file.write($0) } }
+        return try file.mapped()
+    }
+
+    /// Hands the body's chunks to `handle` as they arrive, holding the body to the size limit, the disk's reserve
+    /// and the minimum rate (`account`).
+    private func receive(_ request: Request, _ handle: (ByteBuffer) throws -> Void) async throws {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
         var received = 0
         let started = ContinuousClock.now
         for try await buffer in request.body {
             try account(buffer.readableBytes, received: &received, since: started)
-            try buffer.withUnsafeReadableBytes { try file.write($0) }
+            try handle(buffer)
         }
-        return try file.mapped()
     }
 
     /// The files of an upload: the file parts of a multipart form, or the raw body named by `?name=`.
@@ -54,15 +60,11 @@ struct UploadSpool: Sendable {
             guard !data.isEmpty else { throw ServerError.badRequest("the upload '\(name)' is empty") }
             return [UploadedFile(name: name, data: data)]
         }
-        try checkDeclaredLength(of: request)
         let folder = try folderURL()
         var parser = try MultipartParser(boundary: boundary)
         var finished: [(name: String, file: SpoolFile)] = []
         var current: (name: String, file: SpoolFile)?
-        var received = 0
-        let started = ContinuousClock.now
-        for try await buffer in request.body {
-            try account(buffer.readableBytes, received: &received, since: started)
+        try await receive(request) { buffer in
             try parser.feed(buffer.readableBytesView) { event in
                 switch event {
                 case .begin(let headers):
@@ -88,11 +90,6 @@ struct UploadSpool: Sendable {
             throw ServerError.badRequest("the form has no file parts (give each image as a file field)")
         }
         return try finished.map { UploadedFile(name: $0.name, data: try $0.file.mapped()) }
-    }
-
-    /// 413 before anything is read when the declared length is already too large.
-    private func checkDeclaredLength(of request: Request) throws {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
     }
 
     /// Counts `count` more bytes: 413 past the limit, 507 when the disk's reserve would be reached, 408 when the
