@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
@@ -65,15 +67,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Accounts of a shared server: users with bcrypt-hashed passwords, sign-in throttling, browser sessions and
+        // API tokens (only their hashes stored). No HTTP here: the server and `cellscribe users` both use it.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "Storage", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The interactive server (Hummingbird), in layers: HTTP (set-up, middleware, errors, request decoding),
         // Routes (thin: decode, call a service, encode), Services (images, scribbles, models, inference,
         // renditions, active learning; tested without HTTP) and Jobs (queue, runner, events).
         .target(
             name: "Server",
             dependencies: [
-                "Basics", "Imaging", "ImageFormats", "Networks", "Scribbles", "Segmentation", "Settings", "Storage",
+                "Accounts", "Basics", "Imaging", "ImageFormats", "Networks", "Scribbles", "Segmentation", "Settings",
+                "Storage",
                 "Tensors",
                 "Training", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -85,7 +100,8 @@ let package = Package(
         .target(
             name: "CellScribeCLI",
             dependencies: [
-                "Basics", "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Server", "Settings",
+                "Accounts", "Basics", "Imaging", "ImageFormats", "Evaluation", "Networks", "Scribbles", "Server",
+                "Settings",
                 "Tensors", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,15 +125,19 @@ let package = Package(
                 "Tensors", "TestSupport",
             ]),
         .testTarget(name: "StorageTests", dependencies: ["Settings", "Storage"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Storage"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Settings", "Storage", "Imaging", "ImageFormats", "Scribbles", "Training", "TestSupport",
+                "Accounts", "Server", "Settings", "Storage", "Imaging", "ImageFormats", "Scribbles", "Training",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "CellScribeCLITests",
-            dependencies: ["CellScribeCLI", "Server", "Settings", "Scribbles", "Storage", "Training", "TestSupport"]),
+            dependencies: [
+                "Accounts", "CellScribeCLI", "Server", "Settings", "Scribbles", "Storage", "Training", "TestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

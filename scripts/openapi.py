@@ -164,23 +164,93 @@ P["/api/images/{image}/uncertain-regions"] = {"parameters": [pid("image", "image
          "responses": {"200": js(arr(ref("Region"))), "400": E400, "404": E404, "409": E409, "422": E422}}}
 P["/metrics"] = {"get": {"operationId": "metrics", "summary": "Prometheus metrics (text exposition format)", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": S("string")}}}}}}
 P["/openapi.json"] = {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": js(S("object"))}}}
+# Sign-in, the signed-in user's session and API tokens, and accounts (administrators).
+schemas |= {
+ "Session": S("object", required=["mode", "signedIn"], properties={
+   "mode": S("string", enum=["single-user", "accounts"], description="single-user: loopback, no accounts, no sign-in"),
+   "signedIn": S("boolean"),
+   "user": S("object", required=["id", "name", "isAdmin"], properties={"id": S("string"), "name": S("string"), "isAdmin": S("boolean")}),
+   "csrfToken": S("string", description="send in X-CSRF-Token with every state-changing request of this browser session")}),
+ "SignIn": S("object", required=["name", "password"], properties={"name": S("string"), "password": S("string", format="password")}),
+ "ChangePassword": S("object", required=["currentPassword", "newPassword"], properties={
+   "currentPassword": S("string", format="password"), "newPassword": S("string", format="password", minLength=10)}),
+ "User": S("object", required=["id", "name", "isAdmin", "disabled", "createdAt"], properties={
+   "id": ID, "name": S("string"), "isAdmin": S("boolean"), "disabled": S("boolean"),
+   "createdAt": S("string", format="date-time"), "lastLoginAt": S("string", format="date-time")}),
+ "CreateUser": S("object", required=["name", "password"], properties={
+   "name": S("string", minLength=1, maxLength=64, pattern="^[A-Za-z0-9][A-Za-z0-9._@-]*$"),
+   "password": S("string", format="password", minLength=10), "isAdmin": S("boolean")}),
+ "SetPassword": S("object", required=["password"], properties={"password": S("string", format="password", minLength=10)}),
+ "Token": S("object", required=["id", "name", "prefix", "createdAt"], properties={
+   "id": ID, "name": S("string"), "prefix": S("string", description="the token's first characters"),
+   "createdAt": S("string", format="date-time"), "expiresAt": S("string", format="date-time"),
+   "lastUsedAt": S("string", format="date-time"),
+   "token": S("string", description="the token itself, only in the answer that creates it")}),
+ "CreateToken": S("object", required=["name"], properties={
+   "name": S("string", minLength=1, maxLength=100), "expiresInDays": S("integer", minimum=1, maximum=3650)}),
+}
+E401 = err("no valid session or API token (or a wrong name or password when signing in)")
+E409M = err("the server runs single-user (loopback, no accounts): there are no accounts to use")
+def body(name): return {"required": True, "content": {"application/json": {"schema": ref(name)}}}
+NO_CONTENT = {"description": "done"}
+USER_NAME = {"name": "name", "in": "path", "required": True, "description": "the user's sign-in name", "schema": S("string")}
+P["/api/session"] = {"get": {"operationId": "session", "summary": "Who the page acts for (public)", "security": [],
+  "responses": {"200": js(ref("Session"))}}}
+P["/api/login"] = {"post": {"operationId": "signIn", "summary": "Sign in: sets the session cookie (public; throttled after failures)", "security": [],
+  "requestBody": body("SignIn"), "responses": {"200": js(ref("Session")), "400": E400, "401": E401, "409": E409M}}}
+P["/api/logout"] = {"post": {"operationId": "signOut", "summary": "End this session and clear its cookie", "responses": {"204": NO_CONTENT}}}
+P["/api/password"] = {"post": {"operationId": "changePassword", "summary": "Change your password (ends your sessions)",
+  "requestBody": body("ChangePassword"), "responses": {"204": NO_CONTENT, "400": E400, "409": E409M, "422": E422}}}
+P["/api/tokens"] = {
+ "get": {"operationId": "listTokens", "summary": "Your API tokens (without the tokens themselves)", "responses": {"200": js(arr(ref("Token"))), "409": E409M}},
+ "post": {"operationId": "createToken", "summary": "A new API token for 'Authorization: Bearer' (shown once)",
+          "requestBody": body("CreateToken"), "responses": {"201": js(ref("Token"), "created"), "400": E400, "409": E409M, "422": E422}}}
+P["/api/tokens/{token}"] = {"parameters": [pid("token", "API token")],
+ "delete": {"operationId": "revokeToken", "summary": "Revoke one of your API tokens", "responses": {"204": NO_CONTENT, "404": E404, "409": E409M}}}
+P["/api/users"] = {
+ "get": {"operationId": "listUsers", "summary": "Every account (administrators)", "responses": {"200": js(arr(ref("User"))), "409": E409M}},
+ "post": {"operationId": "createUser", "summary": "Create an account (administrators)", "requestBody": body("CreateUser"),
+          "responses": {"201": js(ref("User"), "created"), "400": E400, "409": err("the name is taken, or the server runs single-user"), "422": E422}}}
+for action, what in [("disable", "Disable an account: its sessions end, its tokens are refused"), ("enable", "Enable an account again")]:
+    P[f"/api/users/{{name}}/{action}"] = {"parameters": [USER_NAME], "post": {"operationId": f"{action}User", "summary": f"{what} (administrators)",
+      "responses": {"200": js(ref("User")), "404": E404, "409": E409M}}}
+P["/api/users/{name}/password"] = {"parameters": [USER_NAME], "put": {"operationId": "setUserPassword",
+  "summary": "Set an account's password; its sessions end (administrators)", "requestBody": body("SetPassword"),
+  "responses": {"204": NO_CONTENT, "400": E400, "404": E404, "409": E409M, "422": E422}}}
+P["/api/health"]["get"]["security"] = []
+P["/metrics"]["get"]["summary"] += " (administrators)"
+
 # Every operation may meet the per-client rate limit (429); predictions and event streams a full queue (503);
 # writes a full disk (507). Each comes with Retry-After where retrying helps.
 E429 = err("too many requests from this client: wait the Retry-After seconds")
 E503 = err("too much work queued (predictions, event streams): try again after Retry-After seconds")
 E507 = err("the server's disk is too full to store this")
+E421 = err("this server does not answer to the request's host name (--allowed-host)")
+E403 = err("refused: a request from another web site, a session request without its CSRF token, or not an administrator")
+E415 = err("the body must be sent with Content-Type: application/json")
 for path, item in P.items():
     for method, op in item.items():
         if method not in ("get", "post", "put", "delete"):
             continue
         if path != "/api/health":
             op["responses"].setdefault("429", E429)
+        # Access: a host name the server does not answer to (421), another web site's request or a missing CSRF
+        # token (403), no credentials where they are needed (401), a JSON body without a JSON content type (415).
+        op["responses"].setdefault("421", E421)
+        op["responses"].setdefault("403", E403)
+        if op.get("security") != []:
+            op["responses"].setdefault("401", E401)
+        if "application/json" in op.get("requestBody", {}).get("content", {}):
+            op["responses"].setdefault("415", E415)
         if "prediction" in path or "next-image" in path or "uncertain-regions" in path or path.endswith("/events"):
             op["responses"].setdefault("503", E503)
         if method in ("post", "put"):
             op["responses"].setdefault("507", E507)
-doc = {"openapi": "3.0.3", "info": {"title": "CellScribe", "version": "1", "description": "Interactive cell segmentation from scribbles: projects, images, scribbles, training jobs, predictions, active learning. Errors are {\"error\": sentence, \"status\": code}."},
-       "paths": P, "components": {"schemas": schemas}}
+doc = {"openapi": "3.0.3", "info": {"title": "CellScribe", "version": "1", "description": "Interactive cell segmentation from scribbles: projects, images, scribbles, training jobs, predictions, active learning. Errors are {\"error\": sentence, \"status\": code}. On a loopback address with no accounts the server is single-user and needs no credentials; otherwise every operation but health, session and sign-in needs an API token or a session cookie."},
+       "paths": P, "components": {"schemas": schemas, "securitySchemes": {
+           "token": {"type": "http", "scheme": "bearer", "description": "a personal API token (csk_...), from POST /api/tokens"},
+           "session": {"type": "apiKey", "in": "cookie", "name": "cellscribe_session", "description": "the browser session from POST /api/login (__Host-cellscribe_session under TLS); state-changing requests also send X-CSRF-Token"}}},
+       "security": [{"token": []}, {"session": []}]}
 import os, sys
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "Server", "Resources", "openapi.json")
 with open(out, "w") as f:

@@ -10,7 +10,7 @@ public struct CellScribe: AsyncParsableCommand {
         version: version,
         subcommands: [
             InfoCommand.self, ScribblesCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self,
-            BenchCommand.self, ServeCommand.self,
+            BenchCommand.self, ServeCommand.self, UsersCommand.self,
         ]
     )
     public init() {}

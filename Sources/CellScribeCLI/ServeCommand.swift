@@ -15,7 +15,10 @@ struct ServeCommand: AsyncParsableCommand {
             models and job folders. Training jobs run one at a time by default (--concurrent-trainings); \
             predictions are served at any time, also during training. A job interrupted by a stop or a crash \
             resumes from its last checkpoint at the next start. The API is described at /openapi.json. With \
-            --sample, the project a manifest describes (Samples/sample-project.json) is created first.
+            --sample, the project a manifest describes (Samples/sample-project.json) is created first. On \
+            127.0.0.1 with no accounts the server is single-user (no sign-in; other web pages are refused); once \
+            'cellscribe users add' has made an account, every request must sign in or carry an API token. Any \
+            other --host needs accounts, and should have --tls-cert and --tls-key.
             """
     )
 
@@ -26,6 +29,16 @@ struct ServeCommand: AsyncParsableCommand {
     var data: String = Self.defaults.dataFolder.relativePath
     @Option(help: "Address to listen on.") var host: String = Self.defaults.host
     @Option(help: "Port to listen on.") var port: Int = Self.defaults.port
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "A host name clients may use to reach the server (repeatable; on 127.0.0.1 only loopback names are "
+                + "answered otherwise, on other addresses any).", valueName: "name"))
+    var allowedHosts: [String] = []
+    @Option(help: ArgumentHelp("TLS certificate chain, PEM (with --tls-key).", valueName: "file"))
+    var tlsCert: String?
+    @Option(help: ArgumentHelp("TLS private key, PEM (with --tls-cert).", valueName: "file"))
+    var tlsKey: String?
     @Option(help: ArgumentHelp("Largest accepted upload, MiB.", valueName: "mib"))
     var maxUploadMb: Int = Self.defaults.maxUploadBytes >> 20
     @Option(
@@ -76,6 +89,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxImageMegasamples, !(1...100_000).contains(maxImageMegasamples) {
             throw ValidationError("--max-image-megasamples must be 1 to 100000, not \(maxImageMegasamples)")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        if let bad = allowedHosts.first(where: { $0.isEmpty || $0.contains("/") || $0.contains(" ") }) {
+            throw ValidationError("--allowed-host takes a host name, not '\(bad)'")
+        }
         guard concurrentTrainings >= 1 else {
             throw ValidationError("--concurrent-trainings must be at least 1, not \(concurrentTrainings)")
         }
@@ -96,12 +115,18 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.idleTimeoutSeconds = idleTimeout
         if let maxImageMegasamples { configuration.limits.maxImageSamples = maxImageMegasamples * 1_000_000 }
         configuration.concurrentTrainings = concurrentTrainings
+        configuration.access.allowedHosts = allowedHosts
+        if let tlsCert, let tlsKey {
+            configuration.access.tls = TLSFiles(
+                certificateChain: URL(fileURLWithPath: tlsCert), privateKey: URL(fileURLWithPath: tlsKey))
+        }
         configuration.metrics.bootstrap()
         var logger = Logger(label: "cellscribe")
         logger.logLevel = Logger.Level(rawValue: logLevel)!
         let app = try await CellScribeServer.application(
             configuration: configuration, sampleManifest: sample.map { URL(fileURLWithPath: $0) }, logger: logger)
-        logger.notice("CellScribe serves http://\(host):\(port) (data in \(configuration.dataFolder.path))")
+        let scheme = configuration.access.tls == nil ? "http" : "https"
+        logger.notice("CellScribe serves \(scheme)://\(host):\(port) (data in \(configuration.dataFolder.path))")
         try await app.runService()
     }
 }

@@ -55,5 +55,38 @@ public protocol JobQueue: Sendable {
     func recoverInterrupted(maxAttempts: Int) async throws -> [String]
 }
 
+/// Accounts, their browser sessions and API tokens. Disabling a user or changing a password ends their sessions.
+public protocol AccountRepository: Sendable {
+    /// - Throws: `StorageError.invalid` when the name (ignoring case) is taken.
+    func insert(_ user: UserRecord) async throws
+    func user(_ id: String) async throws -> UserRecord
+    /// The user named `name` (ignoring case), or nil.
+    func user(named name: String) async throws -> UserRecord?
+    /// Every user, by name.
+    func users() async throws -> [UserRecord]
+    func userCount() async throws -> Int
+    /// Stores a user's changed fields (password, admin, disabled, last login).
+    func update(_ user: UserRecord) async throws
+
+    func insert(_ session: SessionRecord) async throws
+    /// The session with this id (secret hash), or nil.
+    func session(_ id: String) async throws -> SessionRecord?
+    func touchSession(_ id: String, at date: Date) async throws
+    func deleteSession(_ id: String) async throws
+    /// Ends every session of `userID`; returns how many there were.
+    @discardableResult func deleteSessions(of userID: String) async throws -> Int
+    /// Removes sessions past `expiresAt` or unused since `idleBefore`.
+    func deleteExpiredSessions(now: Date, idleBefore: Date) async throws
+
+    func insert(_ token: APITokenRecord) async throws
+    /// The token with this hash, or nil.
+    func token(hash: String) async throws -> APITokenRecord?
+    /// A user's tokens, newest first.
+    func tokens(of userID: String) async throws -> [APITokenRecord]
+    func touchToken(_ id: String, at date: Date) async throws
+    /// Deletes `userID`'s token `id`; false when they have no such token.
+    func deleteToken(_ id: String, of userID: String) async throws -> Bool
+}
+
 /// Everything the server stores, in one place.
-public typealias Store = ProjectRepository & ImageRepository & ModelRepository & JobQueue
+public typealias Store = ProjectRepository & ImageRepository & ModelRepository & JobQueue & AccountRepository

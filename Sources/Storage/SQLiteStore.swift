@@ -93,6 +93,7 @@ public final class SQLiteStore: Sendable {
                 t.column("finishedAt", .datetime)
             }
         }
+        migrator.registerMigration("v2-accounts", migrate: migrateAccounts)
         return migrator
     }
 

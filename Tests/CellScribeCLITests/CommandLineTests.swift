@@ -17,7 +17,7 @@ struct CommandLineTests {
         arguments: [
             "help.txt", "info-help.txt", "bench-engine-help.txt", "train-help.txt", "predict-help.txt",
             "scribbles-help.txt",
-            "serve-help.txt",
+            "serve-help.txt", "users-add-help.txt",
         ])
     func helpSnapshots(file: String) throws {
         let expected = try String(contentsOf: Fixtures.url("cli/\(file)"), encoding: .utf8)
@@ -26,6 +26,7 @@ struct CommandLineTests {
             "bench-engine-help.txt": EngineBenchCommand.self,
             "train-help.txt": TrainCommand.self, "predict-help.txt": PredictCommand.self,
             "scribbles-help.txt": ScribblesCommand.self, "serve-help.txt": ServeCommand.self,
+            "users-add-help.txt": UsersCommand.Add.self,
         ]
         let command = try #require(commands[file])
         let help = CellScribe.helpMessage(for: command, columns: 80)

@@ -1,8 +1,10 @@
+import Accounts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import ImageFormats
 import Imaging
+import Logging
 import Scribbles
 import Storage
 import TestSupport
@@ -22,6 +24,9 @@ struct TestServer {
     let folder: URL
     var configuration: ServerConfiguration
 
+    /// Where the application logs (tests that read the log set one).
+    var logger = Logger(label: "cellscribe-test")
+
     init(maxUploadBytes: Int = 64 << 20, store: SQLiteStore? = nil, folder: URL? = nil) throws {
         self.store = try store ?? SQLiteStore()
         self.folder =
@@ -30,11 +35,22 @@ struct TestServer {
         configuration = ServerConfiguration(dataFolder: self.folder)
         configuration.maxUploadBytes = maxUploadBytes
         configuration.uncertaintyPasses = 2
+        configuration.access.accountPolicy.bcryptCost = 4
     }
 
     func run(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = try CellScribeServer.application(configuration: configuration, store: store)
+        let app = try CellScribeServer.application(configuration: configuration, store: store, logger: logger)
         try await app.test(.router, test)
+    }
+
+    static let password = "correct horse battery"
+
+    /// Creates an account in the store (which puts the server in accounts mode).
+    @discardableResult
+    func addUser(_ name: String, password: String = TestServer.password, admin: Bool = false) async throws -> UserRecord
+    {
+        try await AccountService(store: store, policy: configuration.access.accountPolicy)
+            .addUser(name: name, password: password, isAdmin: admin)
     }
 
     func removeFiles() { try? FileManager.default.removeItem(at: folder) }
@@ -51,10 +67,13 @@ extension TestResponse {
 }
 
 extension TestClientProtocol {
+    /// A request whose body (if any) is sent as JSON, unless `headers` name another content type.
     func json(_ uri: String, _ method: HTTPRequest.Method = .get, body: String? = nil, headers: HTTPFields = [:])
         async throws -> TestResponse
     {
-        try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        var headers = headers
+        if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
     }
 
     func createProject(channels: [String] = ["nuclei"]) async throws -> ProjectDTO {

@@ -30,6 +30,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let body = ErrorBody(error: mapped.message, status: mapped.status.code, field: mapped.field)
             var headers: HTTPFields = [:]
             if let seconds = mapped.retryAfterSeconds { headers[.retryAfter] = "\(seconds)" }
+            // RFC 9110: a 401 names the scheme that would do (Bearer; never Basic, which makes browsers prompt).
+            if mapped.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"CellScribe\"" }
             return JSONBody.response(body, status: mapped.status, headers: headers)
         }
     }

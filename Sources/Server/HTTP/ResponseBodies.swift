@@ -33,13 +33,29 @@ enum JSONBody {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Whether a `Content-Type` value is JSON: `application/json` or `application/…+json`, any parameters.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+
     /// `value` as one line of JSON (server-sent events).
     static func line(_ value: some Encodable) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// Decodes the JSON body of `request` (at most `limit` bytes; empty bodies decode as `{}`).
+    ///
+    /// - Throws: 415 unless the request says `Content-Type: application/json` (or a `+json` type): a form that
+    ///   another web site posts cannot say so without the browser asking this server first, which it refuses.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20) async throws -> T {
+        guard isJSON(request.headers[.contentType]) else {
+            throw ServerError(
+                .unsupportedMediaType,
+                "send the request body as JSON with 'Content-Type: application/json', not "
+                    + (request.headers[.contentType].map { "'\($0.prefix(100))'" } ?? "without a content type"))
+        }
         var request = request
         let buffer = try await request.collectBody(upTo: limit)
         let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)

@@ -53,6 +53,9 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
         case .busy: .serviceUnavailable
         case .tooManyRequests: .tooManyRequests
         case .internalFailure: .internalServerError
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        case .conflict: .conflict
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `GET /api/health`, `GET /api/info`, `GET /metrics` (Prometheus), `GET /openapi.json`.
+/// `GET /api/health`, `GET /api/info`, `GET /metrics` (Prometheus, administrators only), `GET /openapi.json`.
 enum InfoRoutes {
     struct Info: Codable, Sendable {
         var name = "CellScribe"
@@ -28,7 +28,11 @@ enum InfoRoutes {
                     concurrentTrainings: services.configuration.concurrentTrainings,
                     maxUploadBytes: services.configuration.maxUploadBytes, limits: services.configuration.limits))
         }
-        router.get("/metrics") { _, _ in services.configuration.metrics.response() }
+        // Counts of everyone's work: for administrators (in single-user mode, the local owner).
+        router.get("/metrics") { _, context in
+            _ = try context.requireAdmin()
+            return services.configuration.metrics.response()
+        }
         router.get("/openapi.json") { _, _ in
             guard let data = BundledResources.openAPIDocument else {
                 throw ServerError(.internalServerError, "the OpenAPI document is missing from this installation")

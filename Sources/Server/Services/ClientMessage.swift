@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import ImageFormats
 import Networks
@@ -15,6 +16,12 @@ struct ClientMessage: Equatable, Sendable {
     /// How the failure is classified, for the HTTP layer to choose a status.
     enum Kind: Sendable, Equatable {
         case notFound, malformed, unacceptable, notReady, staleVersion, versionRequired, insufficientStorage
+        /// No valid credentials came with the request.
+        case unauthenticated
+        /// Authenticated, but not allowed to do this.
+        case forbidden
+        /// Conflicts with what exists (a name taken, a mode that does not have this).
+        case conflict
         /// Too much work already: the client should retry after this many seconds.
         case busy(retryAfterSeconds: Int)
         /// One client sent too many requests: it should wait this many seconds.
@@ -38,6 +45,7 @@ struct ClientMessage: Equatable, Sendable {
     init?(describing error: any Error) {
         switch error {
         case let error as ServiceError: self.init(service: error)
+        case let error as AccountError: self.init(account: error)
         case let invalid as InvalidSetting: self.init(invalid: invalid)
         case TrainingError.invalidSetting(let invalid): self.init(invalid: invalid)
         case let error as StorageError:
@@ -75,6 +83,21 @@ struct ClientMessage: Equatable, Sendable {
         case .staleVersion(let text): self.init(kind: .staleVersion, text: text)
         case .versionRequired(let text): self.init(kind: .versionRequired, text: text)
         case .busy(let text, let seconds): self.init(kind: .busy(retryAfterSeconds: seconds), text: text)
+        }
+    }
+
+    private init(account error: AccountError) {
+        let text = error.description
+        switch error {
+        case .invalidCredentials, .unauthenticated: self.init(kind: .unauthenticated, text: text)
+        case .throttled(let seconds): self.init(kind: .tooManyRequests(retryAfterSeconds: seconds), text: text)
+        case .busy(let seconds): self.init(kind: .busy(retryAfterSeconds: seconds), text: text)
+        case .forbidden: self.init(kind: .forbidden, text: text)
+        case .invalidName: self.init(kind: .unacceptable, text: text, field: "name")
+        case .weakPassword: self.init(kind: .unacceptable, text: text, field: "password")
+        case .invalidValue(let field, _): self.init(kind: .unacceptable, text: text, field: field)
+        case .nameTaken: self.init(kind: .conflict, text: text, field: "name")
+        case .unknownUser, .unknownToken: self.init(kind: .notFound, text: text)
         }
     }
 

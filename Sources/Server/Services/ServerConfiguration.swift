@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Storage
 
@@ -21,10 +22,37 @@ public struct ServerConfiguration: Sendable {
     public var uncertaintyPasses: Int = 8
     /// Memory for cached predictions and decoded images, bytes.
     public var cacheBytes: Int = 1 << 30
+    /// Who may use the server, from which host names, and over TLS or not.
+    public var access = AccessConfiguration()
     /// Where `GET /metrics` reads from (bootstrap it once per process for request metrics).
     public var metrics = ServerMetrics()
 
     public init(dataFolder: URL) {
         self.dataFolder = dataFolder
+    }
+}
+
+/// Access to the server: account rules, the host names it answers to, TLS.
+public struct AccessConfiguration: Sendable {
+    /// Password, session, token and sign-in throttling rules.
+    public var accountPolicy = AccountPolicy()
+    /// Host names (without port) that requests may address (`--allowed-host`). On a loopback address the loopback
+    /// names (localhost, 127.x.x.x, ::1) are always allowed and nothing else unless listed here, which stops DNS
+    /// rebinding; on other addresses an empty list allows any name (every request must authenticate there).
+    public var allowedHosts: [String] = []
+    /// PEM certificate chain and private key (`--tls-cert`, `--tls-key`); nil serves plain HTTP.
+    public var tls: TLSFiles?
+
+    public init() {}
+}
+
+/// A TLS certificate chain and its private key, PEM files.
+public struct TLSFiles: Sendable {
+    public var certificateChain: URL
+    public var privateKey: URL
+
+    public init(certificateChain: URL, privateKey: URL) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
     }
 }

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Logging
 import Storage
@@ -24,6 +25,7 @@ final class ServerServices: Sendable {
     let jobs: TrainingJobs
     let projects: ProjectService
     let rateLimiter: RequestRateLimiter
+    let accounts: AccountService
 
     init(
         configuration: ServerConfiguration, store: any Store, logger: Logger, folderLock: DataFolderLock? = nil
@@ -61,6 +63,7 @@ final class ServerServices: Sendable {
             store: store, models: models, runner: runner, events: events,
             memoryBudgetBytes: configuration.limits.trainingMemoryBytes / max(1, configuration.concurrentTrainings))
         projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
+        accounts = AccountService(store: store, policy: configuration.access.accountPolicy)
         rateLimiter = RequestRateLimiter(
             perMinute: configuration.limits.requestsPerMinute, burst: configuration.limits.requestBurst)
     }
