@@ -38,7 +38,9 @@ import Testing
         try await run(["users", "reset-password", "ada", "--password-file", passwordFile.path, "--data", data])
         _ = try await accounts.signIn(name: "ada", password: "a newer password", address: nil)
         // A folder without a database is an error, not a new empty one.
-        await #expect(throws: (any Error).self) { try await run(["users", "list", "--data", folder.path + "/nothing"]) }
+        await #expect(throws: (any Error).self) {
+            try await run(["users", "list", "--data", folder.path + "/nothing"])
+        }
     }
 
     @Test func theListShowsRolesAndStatesAndNeverAPassword() throws {
