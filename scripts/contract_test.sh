@@ -41,7 +41,7 @@ import json, sys, time, urllib.request
 base = f"http://127.0.0.1:{sys.argv[1]}"
 project = json.load(urllib.request.urlopen(base + "/api/projects"))[0]["id"]
 image = json.load(urllib.request.urlopen(f"{base}/api/projects/{project}/images"))[0]["id"]
-request = urllib.request.Request(f"{base}/api/projects/{project}/jobs", data=b'{"epochs": 1, "patchSize": 64, "batchSize": 2}', method="POST")
+request = urllib.request.Request(f"{base}/api/projects/{project}/jobs", data=b'{"epochs": 1, "patchSize": 64, "batchSize": 2}', method="POST", headers={"Content-Type": "application/json"})
 job = json.load(urllib.request.urlopen(request))["id"]
 while json.load(urllib.request.urlopen(f"{base}/api/jobs/{job}"))["state"] not in ("finished", "failed", "stopped"):
     time.sleep(0.5)

@@ -52,7 +52,7 @@ def main():
         return live_server.call(base, method, path, body, headers, raw, timeout=10)
 
     server = start()
-    _, project, _ = call("POST", "/api/projects", json.dumps({"name": "crash", "channels": ["nuclei"]}).encode())
+    _, project, _ = call("POST", "/api/projects", {"name": "crash", "channels": ["nuclei"]})
     _, first, _ = call("POST", f"/api/projects/{project['id']}/images?name=first.png", image_bytes)
     shape = first["images"][0]["shape"]
     width, height = shape["width"], shape["height"]
@@ -64,7 +64,7 @@ def main():
          png_labels(width, height, [1 if i % 7 == 0 else 255 if i % 11 == 0 else 0 for i in range(width * height)]),
          {"If-Match": '"0"'})
     _, job, _ = call("POST", f"/api/projects/{project['id']}/jobs",
-                     json.dumps({"epochs": 100000, "patchSize": 64, "batchSize": 2}).encode())
+                     {"epochs": 100000, "patchSize": 64, "batchSize": 2})
     kills = {"SIGKILL": 0, "SIGTERM": 0}
     jobs_ended = {}
     lock = threading.Lock()
@@ -145,7 +145,7 @@ def main():
             # Resumed up to its attempts, then reported: a new job keeps checkpoints coming.
             jobs_ended[state] = jobs_ended.get(state, 0) + 1
             _, job, _ = call("POST", f"/api/projects/{project['id']}/jobs",
-                             json.dumps({"epochs": 100000, "patchSize": 64, "batchSize": 2}).encode())
+                             {"epochs": 100000, "patchSize": 64, "batchSize": 2})
         failures += lost
         if round_number % 10 == 9 or lost:
             print(f"round {round_number + 1}: killed ({kill.name}) mid-write; {len(images)} acknowledged uploads and "

@@ -31,7 +31,7 @@ def main():
                                        extra=["--reserve-mb", reserve, "--requests-per-minute", "0"])
             call = lambda *args, **kw: live_server.call(base, *args, timeout=30, **kw)
             if phase == "reserve":
-                _, project, _ = call("POST", "/api/projects", json.dumps({"name": "full", "channels": ["n"]}).encode())
+                _, project, _ = call("POST", "/api/projects", {"name": "full", "channels": ["n"]})
             refused = 0
             for attempt in range(400):
                 status, answer, _ = call("POST", f"/api/projects/{project['id']}/images?name=f{attempt}.png", image)

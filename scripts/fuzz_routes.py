@@ -252,12 +252,13 @@ def zip_archive(name, deflated, size):
 def prepare(base, image_bytes):
     """A project with an image, scribbles and a model (an uploaded copy of a trained one is not needed: ids only)."""
     call = lambda *args, **kw: live_server.call(base, *args, **kw)
-    _, project, _ = call("POST", "/api/projects", json.dumps({"name": "fuzz", "channels": ["nuclei"]}).encode())
+    _, project, _ = call("POST", "/api/projects", {"name": "fuzz", "channels": ["nuclei"]})
     _, uploaded, _ = call("POST", f"/api/projects/{project['id']}/images?name=a.png", image_bytes)
     image = uploaded["images"][0]["id"]
     jobs = call("GET", f"/api/projects/{project['id']}/jobs")[1]
     return {"project": project["id"], "image": image, "job": (jobs[0]["id"] if jobs else "0" * 16),
-            "model": "0" * 16, "level": "0", "row": "0", "column": "0", "map": "labels.tif"}
+            "model": "0" * 16, "level": "0", "row": "0", "column": "0", "map": "labels.tif",
+            "token": "0" * 16, "name": "nobody"}
 
 
 def body_fields(document, operation):

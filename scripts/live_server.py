@@ -18,8 +18,13 @@ def start(binary, data, port, log_level="warning", attempts=300, extra=()):
 
 def call(base, method, path, body=None, headers=None, raw=False, timeout=600):
     """(status, payload, headers): payload is the JSON body, or the bytes with `raw`; HTTP errors are returned,
-    not raised (their payload is the server's JSON error)."""
-    request = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+    not raised (their payload is the server's JSON error). `body` is bytes, or a dict or list sent as JSON (the
+    server takes JSON only with a JSON content type)."""
+    headers = dict(headers or {})
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    request = urllib.request.Request(base + path, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             payload = response.read()

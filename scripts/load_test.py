@@ -138,7 +138,7 @@ def main():
 
 def run(a, base, server, call):
     image_bytes = open(a.image, "rb").read()
-    _, project, _ = call("POST", "/api/projects", json.dumps({"name": "load", "channels": ["nuclei"]}).encode())
+    _, project, _ = call("POST", "/api/projects", {"name": "load", "channels": ["nuclei"]})
     pid = project["id"]
     small = []
     for i in range(a.clients):
@@ -157,15 +157,15 @@ def run(a, base, server, call):
     labels = [1 if i % 7 == 0 else 255 if i % 11 == 0 else 0 for i in range(width * height)]
     call("PUT", f"/api/images/{first}/scribbles", png_labels(width, height, labels), {"If-Match": '"0"'})
     _, job, _ = call("POST", f"/api/projects/{pid}/jobs",
-                     json.dumps({"timeBudgetSeconds": 15, "patchSize": 64, "batchSize": 2}).encode())
+                     {"timeBudgetSeconds": 15, "patchSize": 64, "batchSize": 2})
     while job["state"] in ("queued", "running"):
         time.sleep(1)
         _, job, _ = call("GET", f"/api/jobs/{job['id']}")
     assert job["state"] == "finished" and job.get("modelID"), job
     model_id = job["modelID"]
     # The job that trains through the whole run.
-    _, training, _ = call("POST", f"/api/projects/{pid}/jobs", json.dumps(
-        {"timeBudgetSeconds": int(a.duration) + 120, "patchSize": 64, "batchSize": 4, "fineTune": False}).encode())
+    _, training, _ = call("POST", f"/api/projects/{pid}/jobs",
+                          {"timeBudgetSeconds": int(a.duration) + 120, "patchSize": 64, "batchSize": 4, "fineTune": False})
     while training["state"] == "queued":
         time.sleep(0.5)
         _, training, _ = call("GET", f"/api/jobs/{training['id']}")

@@ -11,5 +11,5 @@ port="${PORT:-8000}"
 echo
 echo "== cellscribe serve on http://127.0.0.1:$port (API description: /openapi.json) =="
 echo "   try: curl -s localhost:$port/api/projects"
-echo "        curl -s -X POST localhost:$port/api/projects/<project id>/jobs -d '{\"timeBudgetSeconds\": 60}'"
+echo "        curl -s -X POST localhost:$port/api/projects/<project id>/jobs -H 'Content-Type: application/json' -d '{\"timeBudgetSeconds\": 60}'"
 exec "$bin" serve --data "${DATA:-cellscribe-data}" --port "$port" --sample Samples/sample-project.json

@@ -4,12 +4,14 @@
 Starts `cellscribe serve` on an empty data folder and, through the page only: creates a project, uploads two
 fixture images, draws scribbles with pointer events, trains briefly, waits for the prediction overlay, steps to
 the next suggested image, exports a ROI zip and a cells CSV and checks their content, and checks that a bad
-upload shows the server's message. Then runs the client's unit tests (unit.html) in the same browser.
+upload shows the server's message. Then runs the client's unit tests (unit.html) in the same browser, and on a
+second server with accounts (made with `cellscribe users add`): signs in through the page (a wrong password
+shows the server's sentence), creates a project, makes an API token in the token dialog and uses it, signs out.
 Screenshots and timings go to ARTIFACTS (default .build/e2e-artifacts). Exits non-zero on any failure.
 
 Usage: run_e2e.py CELLSCRIBE_BINARY [ARTIFACTS]; E2E_BUDGET sets the training budget in seconds (default 20).
 """
-import functools, http.server, io, json, os, socketserver, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
+import functools, http.server, io, json, os, socketserver, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request, zipfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -51,6 +53,7 @@ def main():
         try:
             run_page(driver, base, artifacts, timings)
             run_unit_tests(driver, artifacts, timings)
+            run_accounts(driver, binary, port + 1, artifacts, timings)
         finally:
             driver.quit()
     finally:
@@ -185,6 +188,64 @@ def run_page(driver, base, artifacts, timings):
     timings["next_image_s"] = round(time.time() - start, 2)
     time.sleep(1)
     driver.save_screenshot(os.path.join(artifacts, "06-next-image.png"))
+
+
+def run_accounts(driver, binary, port, artifacts, timings):
+    """The sign-in page, the header's account controls and the token dialog on a server with accounts."""
+    data = tempfile.mkdtemp(prefix="cellscribe-e2e-accounts-")
+    password = "ada's long passphrase"
+    subprocess.run([binary, "users", "add", "ada", "--admin", "--data", data], input=password + "\n", text=True,
+                   check=True, capture_output=True, timeout=60)
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([binary, "serve", "--data", data, "--port", str(port), "--log-level", "warning"])
+    try:
+        wait_for(lambda: urllib.request.urlopen(base + "/api/health", timeout=1).status == 200, 60, "the server to start")
+        start = time.time()
+        driver.get(base + "/")
+        wait = WebDriverWait(driver, 30)
+        wait.until(lambda d: d.find_element(By.ID, "login-dialog").get_attribute("open") is not None)
+        driver.save_screenshot(os.path.join(artifacts, "20-sign-in.png"))
+        driver.find_element(By.ID, "login-name").send_keys("ada")
+        driver.find_element(By.ID, "login-password").send_keys("not the password")
+        driver.find_element(By.ID, "login-submit").click()
+        wait.until(lambda d: "wrong user name or password" in text(d, "login-error"))
+        field = driver.find_element(By.ID, "login-password")
+        field.clear()
+        field.send_keys(password)
+        driver.find_element(By.ID, "login-submit").click()
+        # Signed in: the dialog closes, the header names the user, and the page goes on (no project yet).
+        wait.until(lambda d: d.find_element(By.ID, "project-dialog").get_attribute("open") is not None)
+        timings["sign_in_s"] = round(time.time() - start, 3)
+        assert text(driver, "account-name") == "ada"
+        cookies = {c["name"]: c for c in driver.get_cookies()}
+        session = cookies["cellscribe_session"]
+        assert session["httpOnly"] and session.get("sameSite") == "Strict", session
+        assert driver.execute_script("return document.cookie") == "", "the session cookie is readable by scripts"
+        driver.find_element(By.ID, "project-name").send_keys("ada's project")
+        driver.find_element(By.ID, "create-project").click()
+        wait.until(lambda d: "Drop images" in text(d, "status"))
+        # An API token from the dialog works for a script.
+        driver.find_element(By.ID, "tokens-button").click()
+        driver.find_element(By.ID, "token-name").send_keys("e2e script")
+        driver.find_element(By.ID, "create-token").click()
+        wait.until(lambda d: d.find_element(By.ID, "new-token-value").get_attribute("value").startswith("csk_"))
+        token = driver.find_element(By.ID, "new-token-value").get_attribute("value")
+        wait.until(lambda d: "e2e script" in text(d, "token-list"))
+        driver.save_screenshot(os.path.join(artifacts, "21-tokens.png"))
+        request = urllib.request.Request(base + "/api/projects", headers={"Authorization": "Bearer " + token})
+        assert [p["name"] for p in json.load(urllib.request.urlopen(request))] == ["ada's project"]
+        driver.find_element(By.CSS_SELECTOR, "#tokens-dialog form[method=dialog] button").click()
+        # Signing out returns to the sign-in dialog.
+        driver.find_element(By.ID, "sign-out").click()
+        wait.until(lambda d: d.find_element(By.ID, "login-dialog").get_attribute("open") is not None)
+        try:
+            urllib.request.urlopen(base + "/api/projects")
+            raise AssertionError("the API answered without credentials")
+        except urllib.error.HTTPError as error:
+            assert error.code == 401
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def run_unit_tests(driver, artifacts, timings):

@@ -19,8 +19,19 @@ async function check(response) {
   throw new ApiError(response.status, message);
 }
 
+// The signed-in browser session's CSRF token (accounts mode): every state-changing request carries it in
+// X-CSRF-Token; the session cookie itself is HttpOnly and never seen here.
+let csrfToken = null;
+
+/** `headers` plus the CSRF token when there is one. */
+function withCSRF(headers = {}) {
+  return csrfToken ? { ...headers, "X-CSRF-Token": csrfToken } : headers;
+}
+
 async function json(path, options = {}) {
-  const response = await check(await fetch(path, options));
+  const method = options.method ?? "GET";
+  const headers = method === "GET" ? options.headers : withCSRF(options.headers);
+  const response = await check(await fetch(path, { ...options, headers }));
   return response.status === 204 ? null : response.json();
 }
 
@@ -28,7 +39,29 @@ function post(path, body) {
   return json(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
 }
 
+function put(path, body) {
+  return json(path, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
+}
+
+/** Remembers the session's CSRF token from a session answer; returns the answer. */
+function remember(session) {
+  csrfToken = session?.csrfToken ?? null;
+  return session;
+}
+
 export const api = {
+  /** Who the page acts for: {mode: "single-user"|"accounts", signedIn, user, csrfToken}. */
+  session: async () => remember(await json("/api/session")),
+  login: async (name, password) => remember(await post("/api/login", { name, password })),
+  logout: async () => { await post("/api/logout"); csrfToken = null; },
+  changePassword: (currentPassword, newPassword) => post("/api/password", { currentPassword, newPassword }),
+  tokens: () => json("/api/tokens"),
+  /** A new API token; the answer's `token` is shown once and never again. */
+  createToken: (name, expiresInDays) => post("/api/tokens", expiresInDays ? { name, expiresInDays } : { name }),
+  revokeToken: (id) => json(`/api/tokens/${id}`, { method: "DELETE" }),
+  users: () => json("/api/users"),
+  setPassword: (name, password) => put(`/api/users/${encodeURIComponent(name)}/password`, { password }),
+
   info: () => json("/api/info"),
   projects: () => json("/api/projects"),
   createProject: (name, channels, classes) => post("/api/projects", { name, channels, classes }),
@@ -44,6 +77,7 @@ export const api = {
       for (const file of files) form.append("file", file, file.name);
       const request = new XMLHttpRequest();
       request.open("POST", `/api/projects/${projectID}/images`);
+      for (const [name, value] of Object.entries(withCSRF())) request.setRequestHeader(name, value);
       request.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total);
       request.onload = () => {
         let body = null;
@@ -67,7 +101,7 @@ export const api = {
   /** Saves scribbles edited from `version`; resolves to the updated image. 412 means someone else saved. */
   async saveScribbles(imageID, version, values, shape) {
     const response = await check(await fetch(`/api/images/${imageID}/scribbles`, {
-      method: "PUT", headers: { "If-Match": `"${version}"`, "Content-Type": "application/octet-stream" },
+      method: "PUT", headers: withCSRF({ "If-Match": `"${version}"`, "Content-Type": "application/octet-stream" }),
       body: encodeNPY(values, shape),
     }));
     return response.json();
