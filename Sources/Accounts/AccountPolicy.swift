@@ -19,10 +19,12 @@ public struct AccountPolicy: Sendable, Codable, Equatable {
     public var maximumTokenDays: Int = 3_650
     /// API tokens one user may hold.
     public var maximumTokensPerUser: Int = 50
-    /// Failed sign-ins for one name allowed before each further one waits (1 s, doubling).
+    /// Failed sign-ins for one name allowed before each further one waits (`firstLockoutSeconds`, doubling).
     public var freeFailuresPerName: Int = 5
     /// Failed sign-ins from one address allowed before each further one waits (a lab behind one router shares it).
     public var freeFailuresPerAddress: Int = 20
+    /// The first wait once the free failures are used up, seconds (each further failure doubles it).
+    public var firstLockoutSeconds: Int = 1
     /// Longest wait imposed after repeated failures, seconds.
     public var maximumLockoutSeconds: Int = 900
     /// Failures are forgotten after this long without another, seconds.

@@ -42,7 +42,7 @@ final class LoginThrottle: Sendable {
                 let free = isName ? policy.freeFailuresPerName : policy.freeFailuresPerAddress
                 if record.failures >= free {
                     let doublings = min(record.failures - free, 20)
-                    let seconds = min(policy.maximumLockoutSeconds, 1 << doublings)
+                    let seconds = min(policy.maximumLockoutSeconds, max(1, policy.firstLockoutSeconds) << doublings)
                     record.lockedUntil = now.addingTimeInterval(TimeInterval(seconds))
                 }
                 records[key] = record

@@ -253,6 +253,8 @@ extension HTTPFields {
     @Test func failedSignInsAreThrottledAndNoAnswerEchoesAPassword() async throws {
         var server = try await Self.accountsServer()
         server.configuration.access.accountPolicy.freeFailuresPerName = 3
+        // Long enough that a loaded machine cannot outlast it between two requests.
+        server.configuration.access.accountPolicy.firstLockoutSeconds = 60
         defer { server.removeFiles() }
         try await server.run { client in
             for attempt in 0..<3 {
@@ -263,7 +265,8 @@ extension HTTPFields {
             }
             let locked = try await client.json(
                 "/api/login", .post, body: #"{"name": "ada", "password": "\#(TestServer.password)"}"#)
-            #expect(locked.status == .tooManyRequests && locked.headers[.retryAfter] == "1")
+            #expect(locked.status == .tooManyRequests)
+            #expect((50...60).contains(Int(locked.headers[.retryAfter] ?? "") ?? 0), "\(locked.headers)")
             let unknown = try await client.json("/api/login", .post, body: #"{"name": "nobody", "password": "x"}"#)
             #expect(unknown.status == .unauthorized && unknown.errorMessage == "wrong user name or password")
             let other = try await client.signIn("bob")
