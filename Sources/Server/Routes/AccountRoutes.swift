@@ -59,18 +59,20 @@ enum AccountRoutes {
     }
 
     /// The signed-in account holder (the single-user mode's local owner has no account, so no tokens or password).
+    /// (Refused whatever the mode is by now: an account made after this request was let in does not give the local
+    /// owner one.)
     static func accountHolder(_ context: ServerRequestContext, _ gate: AccessGate) async throws -> Identity {
         let identity = try context.requireIdentity()
-        guard identity.credential != .localOwner else { try await requireAccountsMode(gate); return identity }
+        guard identity.credential != .localOwner else { throw singleUser }
         return identity
     }
 
     static func requireAccountsMode(_ gate: AccessGate) async throws {
-        guard try await gate.mode() == .accounts else {
-            throw ServerError(
-                .conflict,
-                "this server runs in single-user mode (loopback, no accounts): there is nothing to sign in to; "
-                    + "create accounts with 'cellscribe users add'")
-        }
+        guard try await gate.mode() == .accounts else { throw singleUser }
     }
+
+    static let singleUser = ServerError(
+        .conflict,
+        "this server runs in single-user mode (loopback, no accounts): there is nothing to sign in to; "
+            + "create accounts with 'cellscribe users add'")
 }
