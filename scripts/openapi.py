@@ -18,6 +18,7 @@ def q(name, schema, desc): return {"name": name, "in": "query", "required": Fals
 E404 = err("no such resource"); E400 = err("malformed request"); E422 = err("the request is well formed but not acceptable (the message says why)")
 E409 = err("not possible in the current state (no model yet, job without an epoch)")
 E413 = err("the body is larger than the server accepts")
+ROLES = ["owner", "annotator", "reviewer", "viewer"]
 MODEL_Q = q("model", {"type": "string"}, "model id, 'latest' (default) or 'job:<job id>' for a running job's best weights so far")
 
 schemas = {
@@ -32,7 +33,8 @@ schemas = {
    "name": S("string", minLength=1, maxLength=200), "channels": arr(S("string")), "classes": arr(S("string")), "settings": ref("TrainingSettings")}),
  "Project": S("object", required=["id", "name", "channels", "classes", "task", "settings", "createdAt"], properties={
    "id": ID, "name": S("string"), "channels": arr(S("string")), "classes": arr(S("string")), "task": S("string"),
-   "settings": ref("TrainingSettings"), "createdAt": S("string", format="date-time")}),
+   "settings": ref("TrainingSettings"), "createdAt": S("string", format="date-time"),
+   "role": S("string", enum=ROLES, description="the caller's role in the project")}),
  "Image": S("object", required=["id", "projectID", "name", "shape", "byteCount", "checksum", "scribbles", "status", "createdAt"], properties={
    "id": ID, "projectID": ID, "name": S("string"),
    "shape": S("object", required=["channels", "depth", "height", "width"], properties={k: S("integer") for k in ["channels", "depth", "height", "width"]}),
@@ -217,6 +219,38 @@ for action, what in [("disable", "Disable an account: its sessions end, its toke
 P["/api/users/{name}/password"] = {"parameters": [USER_NAME], "put": {"operationId": "setUserPassword",
   "summary": "Set an account's password; its sessions end (administrators)", "requestBody": body("SetPassword"),
   "responses": {"204": NO_CONTENT, "400": E400, "404": E404, "409": E409M, "422": E422}}}
+# Project members and roles.
+schemas |= {
+ "Member": S("object", required=["name", "role", "updatedAt"], properties={
+   "name": S("string"), "role": S("string", enum=ROLES), "updatedAt": S("string", format="date-time")}),
+ "SetRole": S("object", required=["role"], properties={"role": S("string", enum=ROLES)}),
+}
+P["/api/projects/{project}/members"] = {"parameters": [pid("project", "project")],
+ "get": {"operationId": "listMembers", "summary": "The project's members, owners first", "responses": {"200": js(arr(ref("Member"))), "404": E404}}}
+P["/api/projects/{project}/members/{name}"] = {"parameters": [pid("project", "project"), USER_NAME],
+ "put": {"operationId": "setMember", "summary": "Add a user to the project or change their role (owners; the last owner cannot step down)",
+         "requestBody": body("SetRole"), "responses": {"200": js(ref("Member")), "400": E400, "404": E404, "422": E422}},
+ "delete": {"operationId": "removeMember", "summary": "Remove a member (owners), or leave the project (any member; not the last owner)",
+            "responses": {"204": NO_CONTENT, "404": E404, "422": E422}}}
+
+# What each operation on a project's data needs (x-cellscribe-action; the server's ProjectAccess enforces it and
+# the isolation test checks every role against it): view (every role), annotate (owner, annotator),
+# review (owner, reviewer), manage (owner). Callers outside the project get 404, as for an id that does not exist.
+ACTION = {"view": ["getProject", "listImages", "getImage", "getImageFile", "getPreview", "getTile", "getScribbles",
+                   "listJobs", "getJob", "jobEvents", "predict", "predictionMap", "listModels", "getModel",
+                   "getModelFile", "nextImage", "uncertainRegions", "listMembers"],
+          "annotate": ["uploadImages", "putScribbles", "startJob", "stopJob", "uploadModel"],
+          "manage": ["deleteProject", "deleteImage", "setMember", "removeMember"]}
+ALLOWED = {"view": ROLES, "annotate": ["owner", "annotator"], "review": ["owner", "reviewer"], "manage": ["owner"]}
+ACTION_OF = {op: action for action, ops in ACTION.items() for op in ops}
+for item in P.values():
+    for method, op in item.items():
+        if method in ("get", "post", "put", "delete") and op["operationId"] in ACTION_OF:
+            action = ACTION_OF.pop(op["operationId"])
+            op["x-cellscribe-action"] = action
+            op["description"] = (op.get("description", "") + f" Needs a role that may {action}: {', '.join(ALLOWED[action])}.").strip()
+            op["responses"]["403"] = err(f"refused: the caller's role may not {action} (or another web site's request, or a session request without its CSRF token)")
+assert not ACTION_OF, f"unknown operations: {ACTION_OF}"
 P["/api/health"]["get"]["security"] = []
 P["/metrics"]["get"]["summary"] += " (administrators)"
 

@@ -3,14 +3,15 @@ import Storage
 
 /// Accounts: users and their passwords (this file), sign-in, sessions and API tokens
 /// (`AccountService+Sessions.swift`). Plain Swift over an `AccountRepository`, used by the server's routes and by
-/// `cellscribe users`; nothing here knows HTTP.
+/// `cellscribe users`; nothing here knows HTTP. The first administrator account takes over the projects made in
+/// single-user mode (which have no owner).
 public final class AccountService: Sendable {
     public let policy: AccountPolicy
-    let store: any AccountRepository
+    let store: any AccountRepository & MembershipRepository
     let hasher: PasswordHasher
     let throttle: LoginThrottle
 
-    public init(store: any AccountRepository, policy: AccountPolicy = AccountPolicy()) {
+    public init(store: any AccountRepository & MembershipRepository, policy: AccountPolicy = AccountPolicy()) {
         self.store = store
         self.policy = policy
         hasher = PasswordHasher(policy: policy)
@@ -20,7 +21,7 @@ public final class AccountService: Sendable {
     /// Whether any account exists (then every request must authenticate).
     public func hasAccounts() async throws -> Bool { try await store.userCount() > 0 }
 
-    /// Creates an account.
+    /// Creates an account; an administrator becomes the owner of every project without one.
     ///
     /// - Throws: `AccountError.invalidName`, `.weakPassword` or `.nameTaken`.
     @discardableResult
@@ -34,10 +35,14 @@ public final class AccountService: Sendable {
         } catch StorageError.invalid {
             throw AccountError.nameTaken(name: name)
         }
+        if isAdmin { _ = try await store.claimOwnerlessProjects(for: user.id) }
         return user
     }
 
     public func users() async throws -> [UserRecord] { try await store.users() }
+
+    /// How many projects `userID` belongs to.
+    public func projectCount(of userID: String) async throws -> Int { try await store.projects(of: userID).count }
 
     /// The account named `name` (ignoring case).
     ///

@@ -59,6 +59,8 @@ struct UsersCommand: AsyncParsableCommand {
             let user = try await accounts.addUser(
                 name: name, password: try password.password(for: name), isAdmin: admin)
             print("created \(user.isAdmin ? "administrator" : "user") '\(user.name)'")
+            let owned = try await accounts.projectCount(of: user.id)
+            if owned > 0 { print("'\(user.name)' now owns the \(owned) project(s) made in single-user mode") }
         }
     }
 

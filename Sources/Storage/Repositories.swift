@@ -88,5 +88,30 @@ public protocol AccountRepository: Sendable {
     func deleteToken(_ id: String, of userID: String) async throws -> Bool
 }
 
+/// Who belongs to which project, in which role. A project keeps at least one owner.
+public protocol MembershipRepository: Sendable {
+    /// Stores a new project with `userID` as its owner, in one transaction.
+    func insert(_ project: ProjectRecord, ownedBy userID: String) async throws
+    /// `userID`'s membership of `projectID`, or nil.
+    func membership(of userID: String, in projectID: String) async throws -> MembershipRecord?
+    /// A project's members, owners first, then by name.
+    func members(of projectID: String) async throws -> [Member]
+    /// The projects `userID` belongs to, oldest first, with their role.
+    func projects(of userID: String) async throws -> [(project: ProjectRecord, role: ProjectRole)]
+    /// Adds `userID` to the project or changes their role.
+    ///
+    /// - Throws: `StorageError.notFound` for no such project; `StorageError.invalid` when the last owner would
+    ///   step down.
+    func setRole(_ role: ProjectRole, of userID: String, in projectID: String) async throws
+    /// Removes a member; false when they were none.
+    ///
+    /// - Throws: `StorageError.invalid` for the last owner.
+    func removeMember(_ userID: String, from projectID: String) async throws -> Bool
+    /// Makes `userID` the owner of every project without members (those made in single-user mode); returns
+    /// how many there were.
+    func claimOwnerlessProjects(for userID: String) async throws -> Int
+}
+
 /// Everything the server stores, in one place.
 public typealias Store = ProjectRepository & ImageRepository & ModelRepository & JobQueue & AccountRepository
+    & MembershipRepository

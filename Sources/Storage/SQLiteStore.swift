@@ -94,6 +94,7 @@ public final class SQLiteStore: Sendable {
             }
         }
         migrator.registerMigration("v2-accounts", migrate: migrateAccounts)
+        migrator.registerMigration("v3-members", migrate: migrateMembers)
         return migrator
     }
 

@@ -82,6 +82,6 @@ struct OutputFormatTests {
         #expect(try await SampleProject.install(manifest: manifest, services: services) == id)
         let images = try await services.images.images(in: id)
         #expect(images.count == 1 && images[0].scribbleVersion == 1 && images[0].scribbledForeground > 0)
-        #expect(try await services.projects.project(id).settings == TrainingSettings(timeBudgetSeconds: 60))
+        #expect(try await services.store.project(id).settings == TrainingSettings(timeBudgetSeconds: 60))
     }
 }

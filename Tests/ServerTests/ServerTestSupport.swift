@@ -64,6 +64,9 @@ extension TestResponse {
 
     /// The `error` message of a JSON error response.
     var errorMessage: String { (try? decoded(ErrorBody.self).error) ?? "<not an error body: \(text.prefix(200))>" }
+
+    /// The `field` of a JSON error response.
+    var errorField: String? { try? decoded(ErrorBody.self).field }
 }
 
 extension TestClientProtocol {

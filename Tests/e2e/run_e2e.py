@@ -6,7 +6,9 @@ fixture images, draws scribbles with pointer events, trains briefly, waits for t
 the next suggested image, exports a ROI zip and a cells CSV and checks their content, and checks that a bad
 upload shows the server's message. Then runs the client's unit tests (unit.html) in the same browser, and on a
 second server with accounts (made with `cellscribe users add`): signs in through the page (a wrong password
-shows the server's sentence), creates a project, makes an API token in the token dialog and uses it, signs out.
+shows the server's sentence), creates a project, makes an API token in the token dialog and uses it, makes a
+second user a viewer in the members dialog, signs out; the second user signs in, sees that project read-only,
+creates their own, and the first user's token still lists only hers.
 Screenshots and timings go to ARTIFACTS (default .build/e2e-artifacts). Exits non-zero on any failure.
 
 Usage: run_e2e.py CELLSCRIBE_BINARY [ARTIFACTS]; E2E_BUDGET sets the training budget in seconds (default 20).
@@ -194,8 +196,9 @@ def run_accounts(driver, binary, port, artifacts, timings):
     """The sign-in page, the header's account controls and the token dialog on a server with accounts."""
     data = tempfile.mkdtemp(prefix="cellscribe-e2e-accounts-")
     password = "ada's long passphrase"
-    subprocess.run([binary, "users", "add", "ada", "--admin", "--data", data], input=password + "\n", text=True,
-                   check=True, capture_output=True, timeout=60)
+    for name, flags in (("ada", ["--admin"]), ("bob", [])):
+        subprocess.run([binary, "users", "add", name, *flags, "--data", data], input=password + "\n", text=True,
+                       check=True, capture_output=True, timeout=60)
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([binary, "serve", "--data", data, "--port", str(port), "--log-level", "warning"])
     try:
@@ -235,17 +238,56 @@ def run_accounts(driver, binary, port, artifacts, timings):
         request = urllib.request.Request(base + "/api/projects", headers={"Authorization": "Bearer " + token})
         assert [p["name"] for p in json.load(urllib.request.urlopen(request))] == ["ada's project"]
         driver.find_element(By.CSS_SELECTOR, "#tokens-dialog form[method=dialog] button").click()
-        # Signing out returns to the sign-in dialog.
-        driver.find_element(By.ID, "sign-out").click()
-        wait.until(lambda d: d.find_element(By.ID, "login-dialog").get_attribute("open") is not None)
-        try:
-            urllib.request.urlopen(base + "/api/projects")
-            raise AssertionError("the API answered without credentials")
-        except urllib.error.HTTPError as error:
-            assert error.code == 401
+        # Ada makes bob a viewer of her project in the members dialog.
+        assert text(driver, "role") == "(owner)"
+        driver.find_element(By.ID, "members-button").click()
+        wait.until(lambda d: "ada" in text(d, "member-list"))
+        driver.find_element(By.ID, "member-name").send_keys("bob")
+        driver.find_element(By.CSS_SELECTOR, "#member-role option[value=viewer]").click()
+        driver.find_element(By.ID, "add-member").click()
+        wait.until(lambda d: "bob" in text(d, "member-list"))
+        driver.save_screenshot(os.path.join(artifacts, "22-members.png"))
+        driver.find_element(By.CSS_SELECTOR, "#members-dialog form[method=dialog] button").click()
+        sign_out(driver, wait, base)
+        # Bob sees ada's project as a viewer (nothing to change there), then makes his own.
+        sign_in(driver, wait, "bob", password)
+        wait.until(lambda d: text(d, "role") == "(viewer)")
+        assert project_names(driver) == ["ada's project"], project_names(driver)
+        assert not driver.find_element(By.ID, "train").is_enabled(), "a viewer can start training"
+        driver.find_element(By.ID, "new-project").click()
+        driver.find_element(By.ID, "project-name").send_keys("bob's project")
+        driver.find_element(By.ID, "create-project").click()
+        wait.until(lambda d: text(d, "role") == "(owner)" and "bob's project" in project_names(d))
+        driver.save_screenshot(os.path.join(artifacts, "23-second-user.png"))
+        # Ada still sees only her own project.
+        assert [p["name"] for p in json.load(urllib.request.urlopen(request))] == ["ada's project"]
+        sign_out(driver, wait, base)
     finally:
         server.terminate()
         server.wait()
+
+
+def sign_in(driver, wait, name, password):
+    wait.until(lambda d: d.find_element(By.ID, "login-dialog").get_attribute("open") is not None)
+    driver.find_element(By.ID, "login-name").send_keys(name)
+    driver.find_element(By.ID, "login-password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+    wait.until(lambda d: text(d, "account-name") == name)
+
+
+def sign_out(driver, wait, base):
+    """Signing out returns to the sign-in dialog, and the API then refuses a request without credentials."""
+    driver.find_element(By.ID, "sign-out").click()
+    wait.until(lambda d: d.find_element(By.ID, "login-dialog").get_attribute("open") is not None)
+    try:
+        urllib.request.urlopen(base + "/api/projects")
+        raise AssertionError("the API answered without credentials")
+    except urllib.error.HTTPError as error:
+        assert error.code == 401
+
+
+def project_names(driver):
+    return [option.text for option in driver.find_elements(By.CSS_SELECTOR, "#project-select option")]
 
 
 def run_unit_tests(driver, artifacts, timings):

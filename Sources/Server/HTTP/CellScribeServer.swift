@@ -123,6 +123,7 @@ public enum CellScribeServer {
         AccountRoutes.add(to: router, services: services, gate: gate)
         UserRoutes.add(to: router, services: services, gate: gate)
         ProjectRoutes.add(to: router, services: services)
+        MemberRoutes.add(to: router, services: services)
         ImageRoutes.add(to: router, services: services, uploads: uploads)
         ScribbleRoutes.add(to: router, services: services, uploads: uploads)
         JobRoutes.add(to: router, services: services)

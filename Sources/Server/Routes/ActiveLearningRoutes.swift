@@ -6,7 +6,7 @@ import Hummingbird
 enum ActiveLearningRoutes {
     static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.get("/api/projects/{project}/next-image") { request, context in
-            let projectID = try context.id("project", kind: "project")
+            let projectID = try await context.project(to: .view, in: services).id
             let strategy = try request.choice("strategy", default: NextImageStrategy.uncertainty)
             let excluded = Set((request.query("exclude") ?? "").split(separator: ",").map(String.init))
             let model = strategy == .uncertainty ? try ModelReference(parsing: request.query("model")) : .latest
@@ -16,7 +16,7 @@ enum ActiveLearningRoutes {
         }
         router.get("/api/images/{image}/uncertain-regions") { request, context in
             let regions = try await services.predictions.uncertainRegions(
-                imageID: try context.id("image", kind: "image"),
+                imageID: try await context.image(to: .view, in: services).id,
                 model: try ModelReference(parsing: request.query("model")),
                 count: try request.integer("count", default: 5, in: 1...50),
                 size: try request.integer("size", default: 64, in: 8...1024))

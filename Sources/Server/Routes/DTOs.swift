@@ -16,8 +16,11 @@ struct ProjectDTO: Codable, Sendable {
     var task: String
     var settings: TrainingSettings
     var createdAt: Date
+    /// The caller's role in the project.
+    var role: ProjectRole?
 
-    init(_ record: ProjectRecord) {
+    init(_ record: ProjectRecord, role: ProjectRole? = nil) {
+        self.role = role
         id = record.id
         name = record.name
         channels = record.channelNames

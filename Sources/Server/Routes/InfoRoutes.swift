@@ -20,11 +20,12 @@ enum InfoRoutes {
 
     static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.get("/api/health") { _, _ in JSONBody.response(["status": "ok"]) }
-        router.get("/api/info") { _, _ in
+        router.get("/api/info") { _, context in
             JSONBody.response(
                 Info(
                     computeLibrary: ComputeFacts.library, computeThreads: ComputeFacts.threads,
-                    projects: try await services.projects.projects().count, runningJobs: services.runner.runningCount,
+                    projects: try await services.access.projects(for: context.requireIdentity()).count,
+                    runningJobs: services.runner.runningCount,
                     concurrentTrainings: services.configuration.concurrentTrainings,
                     maxUploadBytes: services.configuration.maxUploadBytes, limits: services.configuration.limits))
         }

@@ -7,28 +7,35 @@ import Storage
 enum JobRoutes {
     static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.post("/api/projects/{project}/jobs") { request, context in
-            let projectID = try context.id("project", kind: "project")
+            let project = try await context.project(to: .annotate, in: services)
             let requested = try await JSONBody.decode(TrainingSettings.self, from: request)
-            let job = try await services.jobs.start(in: projectID, requested: requested)
+            let job = try await services.jobs.start(in: project.id, requested: requested)
             return JSONBody.response(JobDTO(job), status: .created)
         }
         router.get("/api/projects/{project}/jobs") { _, context in
             JSONBody.response(
-                try await services.jobs.jobs(in: try context.id("project", kind: "project")).map(JobDTO.init))
+                try await services.jobs.jobs(in: try await context.project(to: .view, in: services).id).map(JobDTO.init)
+            )
         }
         router.get("/api/jobs/{job}") { _, context in
-            JSONBody.response(JobDTO(try await services.jobs.job(try context.id("job", kind: "job"))))
+            JSONBody.response(JobDTO(try await context.job(to: .view, in: services)))
         }
         router.post("/api/jobs/{job}/stop") { _, context in
-            JSONBody.response(JobDTO(try await services.jobs.stop(try context.id("job", kind: "job"))))
+            JSONBody.response(
+                JobDTO(try await services.jobs.stop(try await context.job(to: .annotate, in: services).id)))
         }
         router.get("/api/jobs/{job}/events") { request, context in
-            let jobID = try context.id("job", kind: "job")
-            let previewImageID = try request.query("image").map { image in
-                guard StoreIDs.isValid(image) else { throw ServerError.notFound("no image with id '\(image)'") }
-                return image
+            let job = try await context.job(to: .view, in: services)
+            var previewImageID: String?
+            if let image = request.query("image") {
+                // The preview image must be one of the job's project's (any other is, to this job, no image).
+                let preview = StoreIDs.isValid(image) ? try? await services.store.image(image) : nil
+                guard let preview, preview.projectID == job.projectID else {
+                    throw ServerError.notFound("no image with id '\(image)' in this job's project")
+                }
+                previewImageID = preview.id
             }
-            let subscription = try await services.jobs.subscribe(to: jobID, previewImageID: previewImageID)
+            let subscription = try await services.jobs.subscribe(to: job.id, previewImageID: previewImageID)
             let first = ServerSentEvents.message(event: "state", data: try JSONBody.line(JobDTO(subscription.current)))
             let body = ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: first))

@@ -5,22 +5,22 @@ import Hummingbird
 enum ModelRoutes {
     static func add(to router: Router<ServerRequestContext>, services: ServerServices, uploads: UploadSpool) {
         router.get("/api/projects/{project}/models") { _, context in
-            let models = try await services.models.models(in: try context.id("project", kind: "project"))
+            let models = try await services.models.models(in: try await context.project(to: .view, in: services).id)
             return JSONBody.response(models.map(ModelDTO.init))
         }
         router.get("/api/models/{model}") { _, context in
-            JSONBody.response(ModelDTO(try await services.models.model(try context.id("model", kind: "model"))))
+            JSONBody.response(ModelDTO(try await context.model(to: .view, in: services)))
         }
         router.get("/api/models/{model}/file") { _, context in
-            let record = try await services.models.model(try context.id("model", kind: "model"))
+            let record = try await context.model(to: .view, in: services)
             return BinaryBody.response(
                 try await services.models.file(of: record), contentType: "application/octet-stream",
                 filename: "model-v\(record.version).safetensors")
         }
         router.post("/api/projects/{project}/models") { request, context in
-            let projectID = try context.id("project", kind: "project")
+            let project = try await context.project(to: .annotate, in: services)
             let data = try await uploads.body(of: request)
-            let record = try await services.models.importUploaded(data, projectID: projectID)
+            let record = try await services.models.importUploaded(data, projectID: project.id)
             return JSONBody.response(ModelDTO(record), status: .created)
         }
     }

@@ -7,7 +7,7 @@ enum PredictionRoutes {
     static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
         router.get("/api/images/{image}/prediction") { request, context in
             let answer = try await services.predictions.summary(
-                imageID: try context.id("image", kind: "image"),
+                imageID: try await context.image(to: .view, in: services).id,
                 model: try ModelReference(parsing: request.query("model")),
                 threshold: try request.number("threshold", in: 0...1).map(Float.init),
                 regionCount: try request.integer("regions", default: 3, in: 0...50),
@@ -16,7 +16,7 @@ enum PredictionRoutes {
             return JSONBody.response(PredictionDTO(image: answer.image, result: answer.result, summary: answer.summary))
         }
         router.get("/api/images/{image}/prediction/{map}") { request, context in
-            let imageID = try context.id("image", kind: "image")
+            let imageID = try await context.image(to: .view, in: services).id
             let name = context.parameters.get("map") ?? ""
             guard let map = PredictionMap(rawValue: name) else {
                 let names = PredictionMap.allCases.map(\.rawValue).sorted().joined(separator: ", ")

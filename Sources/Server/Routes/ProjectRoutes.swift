@@ -1,24 +1,29 @@
 import Hummingbird
 import Settings
 
-/// Projects: `POST/GET /api/projects`, `GET/DELETE /api/projects/{project}`.
+/// Projects: `POST/GET /api/projects`, `GET/DELETE /api/projects/{project}`. A user lists and opens only the
+/// projects they belong to; creating one makes them its owner.
 enum ProjectRoutes {
     static func add(to router: Router<ServerRequestContext>, services: ServerServices) {
-        router.post("/api/projects") { request, _ in
+        router.post("/api/projects") { request, context in
+            let identity = try context.requireIdentity()
             let body = try await JSONBody.decode(CreateProject.self, from: request)
             let project = try await services.projects.create(
-                name: body.name, channels: body.channels, classes: body.classes, settings: body.settings)
-            return JSONBody.response(ProjectDTO(project), status: .created)
+                name: body.name, channels: body.channels, classes: body.classes, settings: body.settings,
+                owner: identity)
+            return JSONBody.response(ProjectDTO(project, role: .owner), status: .created)
         }
-        router.get("/api/projects") { _, _ in
-            JSONBody.response(try await services.projects.projects().map(ProjectDTO.init))
+        router.get("/api/projects") { _, context in
+            let visible = try await services.access.projects(for: context.requireIdentity())
+            return JSONBody.response(visible.map { ProjectDTO($0.project, role: $0.role) })
         }
         router.get("/api/projects/{project}") { _, context in
-            JSONBody.response(
-                ProjectDTO(try await services.projects.project(try context.id("project", kind: "project"))))
+            let project = try await context.project(to: .view, in: services)
+            let role = try await services.access.role(of: context.requireIdentity(), in: project.id)
+            return JSONBody.response(ProjectDTO(project, role: role))
         }
         router.delete("/api/projects/{project}") { _, context in
-            try await services.projects.delete(try context.id("project", kind: "project"))
+            try await services.projects.delete(try await context.project(to: .manage, in: services).id)
             return Response(status: .noContent)
         }
     }

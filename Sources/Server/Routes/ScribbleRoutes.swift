@@ -7,12 +7,13 @@ enum ScribbleRoutes {
     static func add(to router: Router<ServerRequestContext>, services: ServerServices, uploads: UploadSpool) {
         router.get("/api/images/{image}/scribbles") { request, context in
             let format = try request.choice("format", default: ScribbleStore.Format.tif)
-            let file = try await services.scribbles.encoded(imageID: try context.id("image", kind: "image"), as: format)
+            let image = try await context.image(to: .view, in: services)
+            let file = try await services.scribbles.encoded(imageID: image.id, as: format)
             let contentType = BinaryBody.contentType(for: format == .tiff ? "tif" : format.rawValue)
             return BinaryBody.response(file.data, contentType: contentType, headers: [.eTag: etag(file.version)])
         }
         router.put("/api/images/{image}/scribbles") { request, context in
-            let imageID = try context.id("image", kind: "image")
+            let imageID = try await context.image(to: .annotate, in: services).id
             guard let match = request.headers[.ifMatch] else {
                 throw ServiceError.versionRequired(
                     "send If-Match with the version of the scribbles the edit starts from (the ETag of GET; \"0\" for none)"

@@ -77,6 +77,7 @@ struct ClientMessage: Equatable, Sendable {
     private init(service error: ServiceError) {
         switch error {
         case .notFound(let text): self.init(kind: .notFound, text: text)
+        case .forbidden(let text): self.init(kind: .forbidden, text: text)
         case .malformed(let text): self.init(kind: .malformed, text: text)
         case .unacceptable(let text, let field): self.init(kind: .unacceptable, text: text, field: field)
         case .notReady(let text): self.init(kind: .notReady, text: text)

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Settings
 import Storage
@@ -20,14 +21,19 @@ struct ProjectService: Sendable {
     let blobs: BlobStore
     let jobs: any JobStopping
 
-    /// Checks and stores a new project; `classes` nil gives one class, "cell".
+    /// Checks and stores a new project owned by `owner` (a single-user server's projects have no owner until
+    /// the first administrator account takes them over); `classes` nil gives one class, "cell".
     ///
     /// - Throws: `ServiceError.unacceptable` naming the field at fault; `InvalidSetting` for settings out of range.
-    func create(name: String, channels: [String], classes: [String]?, settings: TrainingSettings?) async throws
-        -> ProjectRecord
-    {
+    func create(
+        name: String, channels: [String], classes: [String]?, settings: TrainingSettings?, owner: Identity
+    ) async throws -> ProjectRecord {
         let project = try Self.validated(name: name, channels: channels, classes: classes, settings: settings)
-        try await store.insert(project)
+        if owner.credential == .localOwner {
+            try await store.insert(project)
+        } else {
+            try await store.insert(project, ownedBy: owner.userID)
+        }
         return project
     }
 
@@ -54,10 +60,6 @@ struct ProjectService: Sendable {
         try settings.validate()
         return ProjectRecord(name: name, channelNames: channels, classNames: classes, settings: settings)
     }
-
-    func projects() async throws -> [ProjectRecord] { try await store.projects() }
-
-    func project(_ id: String) async throws -> ProjectRecord { try await store.project(id) }
 
     /// Stops the project's unfinished jobs, then removes its rows and every file it owned: its folder and its
     /// jobs' folders.

@@ -35,11 +35,12 @@ struct SampleProject: Decodable {
     /// Creates the project described at `url` unless a project of the same name exists; returns its id.
     static func install(manifest url: URL, services: ServerServices) async throws -> String {
         let sample = try load(url)
-        if let existing = try await services.projects.projects().first(where: { $0.name == sample.name }) {
+        if let existing = try await services.store.projects().first(where: { $0.name == sample.name }) {
             return existing.id
         }
         let project = try await services.projects.create(
-            name: sample.name, channels: sample.channels, classes: sample.classes, settings: sample.settings)
+            name: sample.name, channels: sample.channels, classes: sample.classes, settings: sample.settings,
+            owner: .localOwner)
         let folder = url.deletingLastPathComponent()
         for entry in sample.images {
             let data = try Data(contentsOf: folder.appendingPathComponent(entry.file))

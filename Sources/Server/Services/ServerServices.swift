@@ -24,6 +24,8 @@ final class ServerServices: Sendable {
     let runner: JobRunner
     let jobs: TrainingJobs
     let projects: ProjectService
+    let access: ProjectAccess
+    let members: ProjectMembers
     let rateLimiter: RequestRateLimiter
     let accounts: AccountService
 
@@ -63,6 +65,8 @@ final class ServerServices: Sendable {
             store: store, models: models, runner: runner, events: events,
             memoryBudgetBytes: configuration.limits.trainingMemoryBytes / max(1, configuration.concurrentTrainings))
         projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
+        access = ProjectAccess(store: store)
+        members = ProjectMembers(store: store, access: access)
         accounts = AccountService(store: store, policy: configuration.access.accountPolicy)
         rateLimiter = RequestRateLimiter(
             perMinute: configuration.limits.requestsPerMinute, burst: configuration.limits.requestBurst)

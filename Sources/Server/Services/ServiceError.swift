@@ -3,6 +3,8 @@
 public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No such project, image, job or model (HTTP 404).
     case notFound(String)
+    /// The caller's role in the project does not allow this (HTTP 403); callers outside the project get `notFound`.
+    case forbidden(String)
     /// The input cannot be read at all: a malformed upload or parameter (400).
     case malformed(String)
     /// Well formed but not acceptable; `field` names the input at fault where there is one (422).
@@ -18,7 +20,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notFound(let message), .malformed(let message), .unacceptable(let message, _), .notReady(let message),
+        case .notFound(let message), .forbidden(let message), .malformed(let message), .unacceptable(let message, _),
+            .notReady(let message),
             .staleVersion(let message), .versionRequired(let message), .busy(let message, _):
             message
         }

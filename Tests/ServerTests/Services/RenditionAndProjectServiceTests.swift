@@ -44,7 +44,8 @@ import Training
         let fixture = try ServiceFixture()
         defer { fixture.removeFiles() }
         await #expect {
-            try await fixture.services.projects.create(name: name, channels: channels, classes: classes, settings: nil)
+            try await fixture.services.projects.create(
+                name: name, channels: channels, classes: classes, settings: nil, owner: .localOwner)
         } throws: { error in
             isServiceError(error) { if case .unacceptable(_, let named) = $0 { named == field } else { false } }
         }
@@ -55,7 +56,8 @@ import Training
         defer { fixture.removeFiles() }
         await #expect {
             try await fixture.services.projects.create(
-                name: "x", channels: ["a"], classes: nil, settings: TrainingSettings(batchSize: 500))
+                name: "x", channels: ["a"], classes: nil, settings: TrainingSettings(batchSize: 500),
+                owner: .localOwner)
         } throws: { ($0 as? InvalidSetting)?.setting == .batchSize }
     }
 
@@ -99,7 +101,7 @@ import Training
         try fixture.services.blobs.write(Data([1]), to: "\(job.workPath)/snapshot.json")
         try await fixture.services.projects.delete(project.id)
         #expect(!fixture.services.blobs.exists(image.path) && !fixture.services.blobs.exists(job.workPath))
-        #expect(try await fixture.services.projects.projects().isEmpty)
+        #expect(try await fixture.services.store.projects().isEmpty)
     }
 }
 

@@ -15,6 +15,12 @@ struct ServiceFixture {
     let services: ServerServices
     let folder: URL
 
+    /// Helpers over existing services and their data folder.
+    init(services: ServerServices, folder: URL) {
+        self.services = services
+        self.folder = folder
+    }
+
     /// Services over `configuration` (its data folder replaced by a fresh temporary one).
     init(configuration base: ServerConfiguration? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -29,7 +35,8 @@ struct ServiceFixture {
     func removeFiles() { try? FileManager.default.removeItem(at: folder) }
 
     func project(channels: [String] = ["nuclei"], settings: TrainingSettings? = nil) async throws -> ProjectRecord {
-        try await services.projects.create(name: "test", channels: channels, classes: nil, settings: settings)
+        try await services.projects.create(
+            name: "test", channels: channels, classes: nil, settings: settings, owner: .localOwner)
     }
 
     /// The 256x256 DSB nuclei crop, uploaded to `project`.

@@ -3,6 +3,7 @@
 // mode (loopback, no accounts) none of it shows.
 
 import { api, ApiError } from "./api.js";
+import { state } from "./state.js";
 import { $, say, guarded, onSignInNeeded } from "./ui.js";
 
 /** Resolves once the page may use the API: at once in single-user mode, else after a successful sign-in. */
@@ -40,6 +41,8 @@ function askToSignIn(message = "") {
 
 function showAccount(session) {
   const accounts = session.mode === "accounts";
+  state.accounts = accounts;
+  state.userName = accounts ? session.user.name : null;
   $("account").hidden = !accounts;
   if (accounts) $("account-name").textContent = session.user.name;
 }

@@ -62,6 +62,11 @@ export const api = {
   users: () => json("/api/users"),
   setPassword: (name, password) => put(`/api/users/${encodeURIComponent(name)}/password`, { password }),
 
+  members: (projectID) => json(`/api/projects/${projectID}/members`),
+  setMember: (projectID, name, role) => put(`/api/projects/${projectID}/members/${encodeURIComponent(name)}`, { role }),
+  removeMember: (projectID, name) =>
+    json(`/api/projects/${projectID}/members/${encodeURIComponent(name)}`, { method: "DELETE" }),
+
   info: () => json("/api/info"),
   projects: () => json("/api/projects"),
   createProject: (name, channels, classes) => post("/api/projects", { name, channels, classes }),

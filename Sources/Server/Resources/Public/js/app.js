@@ -1,14 +1,16 @@
 // The CellScribe page at start-up: connects the parts (gallery, scribbling, channels, training, review) and
 // opens the project and image named in the address (#project/image), else the first project.
 //
-// Modules build on each other in this order: api, state, ui (with the viewer) -> account, scribbling, review ->
-// channels, training -> gallery -> app. In accounts mode nothing loads before the user has signed in. Where a lower part needs a higher one's action (N for the next image,
-// a refreshed gallery after training), it is handed over here.
+// Modules build on each other in this order: api, state, ui (with the viewer) -> account, members -> scribbling,
+// review -> channels, training -> gallery -> app. In accounts mode nothing loads before the user has signed in.
+// Where a lower part needs a higher one's action (N for the next image, a refreshed gallery after training), it
+// is handed over here.
 
 import { api } from "./api.js";
 import { state } from "./state.js";
 import { guarded } from "./ui.js";
 import { setupAccount, ensureSignedIn } from "./account.js";
+import { setupMembers } from "./members.js";
 import { setupScribbling } from "./scribbling.js";
 import { setupChannels } from "./channels.js";
 import { setupTraining } from "./training.js";
@@ -16,6 +18,7 @@ import { setupReview, nextImage, nextRegion } from "./review.js";
 import { setupGallery, loadProjects, selectImage, refreshGallery } from "./gallery.js";
 
 setupAccount();
+setupMembers();
 setupGallery();
 setupScribbling({ nextImage, nextRegion });
 setupChannels();

@@ -8,6 +8,7 @@ import { renderBrushes, loadScribbles, flushScribbles } from "./scribbling.js";
 import { renderChannels, resetZ } from "./channels.js";
 import { refreshModels, loadPrediction, updateExports } from "./review.js";
 import { attachJob, showProjectSettings } from "./training.js";
+import { applyRole, canAnnotate } from "./members.js";
 
 // ---------------------------------------------------------------- projects
 
@@ -31,6 +32,7 @@ async function selectProject(project, imageID) {
   state.project = project;
   showProjectSettings(project);
   renderBrushes();
+  applyRole();
   await refreshGallery();
   await refreshModels();
   const jobs = await api.jobs(project.id);
@@ -70,6 +72,10 @@ function galleryItem(image) {
 
 async function upload(files) {
   if (!state.project || files.length === 0) return;
+  if (!canAnnotate()) {
+    say("Your role in this project lets you look, not upload.");
+    return;
+  }
   const progress = $("upload-progress");
   progress.hidden = false;
   say(`Uploading ${files.length} file(s)…`);

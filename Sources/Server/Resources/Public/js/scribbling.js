@@ -7,6 +7,7 @@ import { CLASS_COLOURS, BACKGROUND_COLOUR } from "./viewer.js";
 import { paintSegment } from "./undo.js";
 import { state, scribbleShape, planeSize } from "./state.js";
 import { $, viewer, say, guarded } from "./ui.js";
+import { canAnnotate } from "./members.js";
 
 const canvas = $("viewer");
 let drag = null;
@@ -127,6 +128,10 @@ function pointerDown(event) {
   const panning = state.tool.kind === "pan" || spaceHeld || event.button !== 0;
   if (panning) {
     drag = { kind: "pan", x: event.offsetX, y: event.offsetY };
+    return;
+  }
+  if (!canAnnotate()) {
+    say("Your role in this project lets you look, not scribble.");
     return;
   }
   const point = viewer.viewport.toImage(event.offsetX, event.offsetY);

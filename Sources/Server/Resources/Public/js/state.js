@@ -10,6 +10,8 @@ export const state = {
   job: null, events: null, threshold: null, regions: [], regionIndex: 0,
   // The server's training limits and defaults (GET /api/info).
   training: null,
+  // Accounts mode (else single-user) and the signed-in user's name.
+  accounts: false, userName: null,
 };
 
 /** The query of a prediction request: the chosen model (or `model`) and the threshold once one is set. */
