@@ -233,12 +233,30 @@ P["/api/projects/{project}/members/{name}"] = {"parameters": [pid("project", "pr
  "delete": {"operationId": "removeMember", "summary": "Remove a member (owners), or leave the project (any member; not the last owner)",
             "responses": {"204": NO_CONTENT, "404": E404, "422": E422}}}
 
+# The audit log.
+schemas |= {
+ "AuditEntry": S("object", required=["id", "at", "user", "action", "detail"], properties={
+   "id": S("integer", description="increasing; pass as ?before= for the next page"), "at": S("string", format="date-time"),
+   "user": S("string", description="who acted (their name at the time)"),
+   "action": S("string", enum=["project.create", "project.delete", "image.upload", "image.delete", "scribbles.save", "job.start",
+                               "job.stop", "model.import", "member.set", "member.remove", "user.create", "user.disable",
+                               "user.enable", "user.password-reset"]),
+   "objectID": S("string", description="the image, job, model or user acted on"), "detail": S("string")}),
+}
+AUDIT_Q = [q("limit", S("integer", minimum=1, maximum=500), "entries (default 100)"),
+           q("before", S("integer", minimum=1), "only entries older than this entry id")]
+P["/api/projects/{project}/audit"] = {"parameters": [pid("project", "project")],
+ "get": {"operationId": "projectAudit", "summary": "Who changed what in the project, newest first", "parameters": AUDIT_Q,
+         "responses": {"200": js(arr(ref("AuditEntry"))), "400": E400, "404": E404}}}
+P["/api/audit"] = {"get": {"operationId": "accountAudit", "summary": "Account changes by administrators, newest first (administrators)",
+  "parameters": AUDIT_Q, "responses": {"200": js(arr(ref("AuditEntry"))), "400": E400, "409": E409M}}}
+
 # What each operation on a project's data needs (x-cellscribe-action; the server's ProjectAccess enforces it and
 # the isolation test checks every role against it): view (every role), annotate (owner, annotator),
 # review (owner, reviewer), manage (owner). Callers outside the project get 404, as for an id that does not exist.
 ACTION = {"view": ["getProject", "listImages", "getImage", "getImageFile", "getPreview", "getTile", "getScribbles",
                    "listJobs", "getJob", "jobEvents", "predict", "predictionMap", "listModels", "getModel",
-                   "getModelFile", "nextImage", "uncertainRegions", "listMembers"],
+                   "getModelFile", "nextImage", "uncertainRegions", "listMembers", "projectAudit"],
           "annotate": ["uploadImages", "putScribbles", "startJob", "stopJob", "uploadModel"],
           "manage": ["deleteProject", "deleteImage", "setMember", "removeMember"]}
 ALLOWED = {"view": ROLES, "annotate": ["owner", "annotator"], "review": ["owner", "reviewer"], "manage": ["owner"]}

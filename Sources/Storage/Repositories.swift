@@ -112,6 +112,14 @@ public protocol MembershipRepository: Sendable {
     func claimOwnerlessProjects(for userID: String) async throws -> Int
 }
 
+/// The audit log: who changed what, and when. Append-only.
+public protocol AuditRepository: Sendable {
+    func append(_ entry: AuditRecord) async throws
+    /// Newest first: a project's entries (`projectID` nil: the account changes), older than entry `before` when
+    /// given, at most `limit`.
+    func auditEntries(projectID: String?, before: Int64?, limit: Int) async throws -> [AuditRecord]
+}
+
 /// Everything the server stores, in one place.
 public typealias Store = ProjectRepository & ImageRepository & ModelRepository & JobQueue & AccountRepository
-    & MembershipRepository
+    & MembershipRepository & AuditRepository

@@ -87,7 +87,9 @@ extension TestClientProtocol {
     }
 
     /// Uploads files as one multipart form.
-    func upload(_ files: [(name: String, data: Data)], to projectID: String) async throws -> TestResponse {
+    func upload(_ files: [(name: String, data: Data)], to projectID: String, headers: HTTPFields = [:]) async throws
+        -> TestResponse
+    {
         let boundary = "----cellscribe-test-boundary"
         var body = Data()
         for file in files {
@@ -98,9 +100,10 @@ extension TestClientProtocol {
             body += Data("\r\n".utf8)
         }
         body += Data("--\(boundary)--\r\n".utf8)
+        var headers = headers
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
         return try await execute(
-            uri: "/api/projects/\(projectID)/images", method: .post,
-            headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: body))
+            uri: "/api/projects/\(projectID)/images", method: .post, headers: headers, body: ByteBuffer(bytes: body))
     }
 
     func uploadNuclei(to projectID: String) async throws -> ImageDTO {

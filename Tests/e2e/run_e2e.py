@@ -246,6 +246,8 @@ def run_accounts(driver, binary, port, artifacts, timings):
         driver.find_element(By.CSS_SELECTOR, "#member-role option[value=viewer]").click()
         driver.find_element(By.ID, "add-member").click()
         wait.until(lambda d: "bob" in text(d, "member-list"))
+        driver.find_element(By.CSS_SELECTOR, "#history summary").click()
+        wait.until(lambda d: "project.create" in text(d, "audit-list"))
         driver.save_screenshot(os.path.join(artifacts, "22-members.png"))
         driver.find_element(By.CSS_SELECTOR, "#members-dialog form[method=dialog] button").click()
         sign_out(driver, wait, base)

@@ -124,6 +124,7 @@ public enum CellScribeServer {
         UserRoutes.add(to: router, services: services, gate: gate)
         ProjectRoutes.add(to: router, services: services)
         MemberRoutes.add(to: router, services: services)
+        AuditRoutes.add(to: router, services: services, gate: gate)
         ImageRoutes.add(to: router, services: services, uploads: uploads)
         ScribbleRoutes.add(to: router, services: services, uploads: uploads)
         JobRoutes.add(to: router, services: services)

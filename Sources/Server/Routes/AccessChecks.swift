@@ -19,6 +19,15 @@ extension ServerRequestContext {
         try await services.access.job(id("job", kind: "job"), for: requireIdentity(), to: action)
     }
 
+    /// Appends `action` by the caller to the audit log (after the change succeeded).
+    func audit(
+        _ action: AuditAction, project: String?, object: String? = nil, detail: String = "",
+        in services: ServerServices
+    ) async {
+        guard let identity else { return }
+        await services.audit.record(action, by: identity, project: project, object: object, detail: detail)
+    }
+
     /// Path parameter `model`.
     func model(to action: ProjectAction, in services: ServerServices) async throws -> ModelRecord {
         try await services.access.model(id("model", kind: "model"), for: requireIdentity(), to: action)

@@ -8,6 +8,10 @@ enum ImageRoutes {
             let project = try await context.project(to: .annotate, in: services)
             let files = try await uploads.files(of: request)
             let stored = try await services.images.upload(files, to: project.id)
+            for image in stored {
+                await context.audit(
+                    .imageUpload, project: project.id, object: image.id, detail: image.name, in: services)
+            }
             return JSONBody.response(UploadedImages(images: stored.map(ImageDTO.init)), status: .created)
         }
         router.get("/api/projects/{project}/images") { request, context in
@@ -20,7 +24,10 @@ enum ImageRoutes {
             JSONBody.response(ImageDTO(try await context.image(to: .view, in: services)))
         }
         router.delete("/api/images/{image}") { _, context in
-            try await services.images.delete(imageID: try await context.image(to: .manage, in: services).id)
+            let image = try await context.image(to: .manage, in: services)
+            try await services.images.delete(imageID: image.id)
+            await context.audit(
+                .imageDelete, project: image.projectID, object: image.id, detail: image.name, in: services)
             return Response(status: .noContent)
         }
         router.get("/api/images/{image}/file") { _, context in

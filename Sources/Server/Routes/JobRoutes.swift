@@ -10,6 +10,7 @@ enum JobRoutes {
             let project = try await context.project(to: .annotate, in: services)
             let requested = try await JSONBody.decode(TrainingSettings.self, from: request)
             let job = try await services.jobs.start(in: project.id, requested: requested)
+            await context.audit(.jobStart, project: project.id, object: job.id, in: services)
             return JSONBody.response(JobDTO(job), status: .created)
         }
         router.get("/api/projects/{project}/jobs") { _, context in
@@ -21,8 +22,9 @@ enum JobRoutes {
             JSONBody.response(JobDTO(try await context.job(to: .view, in: services)))
         }
         router.post("/api/jobs/{job}/stop") { _, context in
-            JSONBody.response(
-                JobDTO(try await services.jobs.stop(try await context.job(to: .annotate, in: services).id)))
+            let job = try await services.jobs.stop(try await context.job(to: .annotate, in: services).id)
+            await context.audit(.jobStop, project: job.projectID, object: job.id, in: services)
+            return JSONBody.response(JobDTO(job))
         }
         router.get("/api/jobs/{job}/events") { request, context in
             let job = try await context.job(to: .view, in: services)

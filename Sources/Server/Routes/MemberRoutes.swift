@@ -19,12 +19,16 @@ enum MemberRoutes {
             }
             let member = try await services.members.setRole(
                 role, of: try context.parameters.require("name"), in: project.id)
+            await context.audit(
+                .memberSet, project: project.id, object: member.user.id,
+                detail: "\(member.user.name): \(role.rawValue)", in: services)
             return JSONBody.response(MemberDTO(member))
         }
         router.delete("/api/projects/{project}/members/{name}") { _, context in
             let project = try await context.project(to: .view, in: services)
-            try await services.members.remove(
-                try context.parameters.require("name"), from: project.id, by: try context.requireIdentity())
+            let name = try context.parameters.require("name")
+            try await services.members.remove(name, from: project.id, by: try context.requireIdentity())
+            await context.audit(.memberRemove, project: project.id, detail: name, in: services)
             return Response(status: .noContent)
         }
     }

@@ -21,6 +21,8 @@ enum ModelRoutes {
             let project = try await context.project(to: .annotate, in: services)
             let data = try await uploads.body(of: request)
             let record = try await services.models.importUploaded(data, projectID: project.id)
+            await context.audit(
+                .modelImport, project: project.id, object: record.id, detail: "version \(record.version)", in: services)
             return JSONBody.response(ModelDTO(record), status: .created)
         }
     }

@@ -11,6 +11,7 @@ enum ProjectRoutes {
             let project = try await services.projects.create(
                 name: body.name, channels: body.channels, classes: body.classes, settings: body.settings,
                 owner: identity)
+            await context.audit(.projectCreate, project: project.id, detail: project.name, in: services)
             return JSONBody.response(ProjectDTO(project, role: .owner), status: .created)
         }
         router.get("/api/projects") { _, context in
@@ -23,7 +24,9 @@ enum ProjectRoutes {
             return JSONBody.response(ProjectDTO(project, role: role))
         }
         router.delete("/api/projects/{project}") { _, context in
-            try await services.projects.delete(try await context.project(to: .manage, in: services).id)
+            let project = try await context.project(to: .manage, in: services)
+            try await services.projects.delete(project.id)
+            await context.audit(.projectDelete, project: project.id, detail: project.name, in: services)
             return Response(status: .noContent)
         }
     }

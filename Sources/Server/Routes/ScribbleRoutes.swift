@@ -13,7 +13,8 @@ enum ScribbleRoutes {
             return BinaryBody.response(file.data, contentType: contentType, headers: [.eTag: etag(file.version)])
         }
         router.put("/api/images/{image}/scribbles") { request, context in
-            let imageID = try await context.image(to: .annotate, in: services).id
+            let image = try await context.image(to: .annotate, in: services)
+            let imageID = image.id
             guard let match = request.headers[.ifMatch] else {
                 throw ServiceError.versionRequired(
                     "send If-Match with the version of the scribbles the edit starts from (the ETag of GET; \"0\" for none)"
@@ -22,6 +23,9 @@ enum ScribbleRoutes {
             let expected = try version(fromETag: match)
             let data = try await uploads.body(of: request)
             let updated = try await services.scribbles.save(data, imageID: imageID, expectedVersion: expected)
+            await context.audit(
+                .scribblesSave, project: image.projectID, object: imageID,
+                detail: "version \(updated.scribbleVersion) of \(image.name)", in: services)
             return JSONBody.response(ImageDTO(updated), headers: [.eTag: etag(updated.scribbleVersion)])
         }
     }

@@ -17,6 +17,10 @@ enum UserRoutes {
             let user = try await accounts.addUser(
                 name: body.name, password: body.password, isAdmin: body.isAdmin ?? false)
             context.logger.notice("administrator '\(admin.name)' created user '\(user.name)'")
+            await context.audit(
+                .userCreate, project: nil, object: user.id,
+                detail: user.name + (user.isAdmin ? " (administrator)" : ""),
+                in: services)
             return JSONBody.response(UserDTO(user), status: .created)
         }
         for (action, disabled) in [("disable", true), ("enable", false)] {
@@ -25,6 +29,7 @@ enum UserRoutes {
                 let name = try context.parameters.require("name")
                 try await accounts.setDisabled(disabled, name: name)
                 context.logger.notice("administrator '\(admin.name)' \(action)d user '\(name)'")
+                await context.audit(disabled ? .userDisable : .userEnable, project: nil, detail: name, in: services)
                 return JSONBody.response(UserDTO(try await accounts.user(named: name)))
             }
         }
@@ -34,6 +39,7 @@ enum UserRoutes {
             let name = try context.parameters.require("name")
             try await accounts.resetPassword(name: name, to: body.password)
             context.logger.notice("administrator '\(admin.name)' reset the password of user '\(name)'")
+            await context.audit(.userPasswordReset, project: nil, detail: name, in: services)
             return Response(status: .noContent)
         }
     }

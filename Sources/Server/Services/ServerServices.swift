@@ -26,6 +26,7 @@ final class ServerServices: Sendable {
     let projects: ProjectService
     let access: ProjectAccess
     let members: ProjectMembers
+    let audit: AuditLog
     let rateLimiter: RequestRateLimiter
     let accounts: AccountService
 
@@ -67,6 +68,7 @@ final class ServerServices: Sendable {
         projects = ProjectService(store: store, blobs: blobs, jobs: jobs)
         access = ProjectAccess(store: store)
         members = ProjectMembers(store: store, access: access)
+        audit = AuditLog(store: store, logger: logger)
         accounts = AccountService(store: store, policy: configuration.access.accountPolicy)
         rateLimiter = RequestRateLimiter(
             perMinute: configuration.limits.requestsPerMinute, burst: configuration.limits.requestBurst)

@@ -67,6 +67,8 @@ export const api = {
   removeMember: (projectID, name) =>
     json(`/api/projects/${projectID}/members/${encodeURIComponent(name)}`, { method: "DELETE" }),
 
+  audit: (projectID, limit = 50) => json(`/api/projects/${projectID}/audit?limit=${limit}`),
+
   info: () => json("/api/info"),
   projects: () => json("/api/projects"),
   createProject: (name, channels, classes) => post("/api/projects", { name, channels, classes }),

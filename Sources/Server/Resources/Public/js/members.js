@@ -1,5 +1,5 @@
 // A project's members and the caller's role in it: the Members dialog (owners add people, change roles and
-// remove them; every member may leave) and what the page lets a role do (viewers and reviewers see the data
+// remove them; every member may leave; the project's history from the audit log) and what the page lets a role do (viewers and reviewers see the data
 // but the scribble, upload and training controls are disabled: the server refuses those with 403 anyway).
 
 import { api } from "./api.js";
@@ -36,7 +36,7 @@ async function refreshMembers() {
     role.disabled = !isOwner;
     role.onchange = guarded(async () => {
       await api.setMember(state.project.id, member.name, role.value);
-      await refreshMembers();
+      await refreshDialog();
     });
     item.append(role);
     const isSelf = member.name === state.userName;
@@ -46,7 +46,7 @@ async function refreshMembers() {
       remove.onclick = guarded(async () => {
         await api.removeMember(state.project.id, member.name);
         if (isSelf) location.assign("/");
-        else await refreshMembers();
+        else await refreshDialog();
       });
       item.append(" ", remove);
     }
@@ -54,9 +54,24 @@ async function refreshMembers() {
   }));
 }
 
+/** The project's latest changes: when, who, what. */
+async function refreshHistory() {
+  const entries = await api.audit(state.project.id);
+  $("audit-list").replaceChildren(...entries.map((entry) => {
+    const item = document.createElement("li");
+    const when = new Date(entry.at).toLocaleString();
+    item.textContent = `${when} ${entry.user}: ${entry.action}${entry.detail ? ` (${entry.detail})` : ""}`;
+    return item;
+  }));
+}
+
+function refreshDialog() {
+  return Promise.all([refreshMembers(), refreshHistory()]);
+}
+
 export function setupMembers() {
   $("members-button").onclick = guarded(async () => {
-    await refreshMembers();
+    await refreshDialog();
     $("members-dialog").showModal();
   });
   $("add-member-form").onsubmit = guarded(async (event) => {
@@ -64,7 +79,7 @@ export function setupMembers() {
     const name = $("member-name").value.trim();
     await api.setMember(state.project.id, name, $("member-role").value);
     $("member-name").value = "";
-    await refreshMembers();
+    await refreshDialog();
     say(`${name} is now a member of ${state.project.name}.`);
   });
 }
