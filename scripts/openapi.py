@@ -251,6 +251,21 @@ P["/api/projects/{project}/audit"] = {"parameters": [pid("project", "project")],
 P["/api/audit"] = {"get": {"operationId": "accountAudit", "summary": "Account changes by administrators, newest first (administrators)",
   "parameters": AUDIT_Q, "responses": {"200": js(arr(ref("AuditEntry"))), "400": E400, "409": E409M}}}
 
+# Where the caller left off.
+schemas |= {
+ "Workspace": S("object", description="where the caller left off; every field optional", properties={
+   "projectID": ID, "imageID": ID, "z": S("integer", minimum=0, maximum=100000),
+   "view": S("object", required=["centerX", "centerY", "scale"], properties={
+     "centerX": S("number", description="image pixels"), "centerY": S("number", description="image pixels"),
+     "scale": S("number", minimum=0.001, maximum=1000, description="screen pixels per image pixel")}),
+   "tool": S("string", enum=["brush", "eraser", "pan"]), "toolValue": S("integer", minimum=0, maximum=255),
+   "brush": S("integer", minimum=1, maximum=40), "updatedAt": S("string", format="date-time", description="set by the server")}),
+}
+P["/api/workspace"] = {
+ "get": {"operationId": "getWorkspace", "summary": "Where you left off (a project or image you can no longer see is left out)", "responses": {"200": js(ref("Workspace"))}},
+ "put": {"operationId": "saveWorkspace", "summary": "Save where you are (any browser you sign in from restores it)", "requestBody": body("Workspace"),
+         "responses": {"200": js(ref("Workspace")), "400": E400, "413": E413, "422": E422}}}
+
 # What each operation on a project's data needs (x-cellscribe-action; the server's ProjectAccess enforces it and
 # the isolation test checks every role against it): view (every role), annotate (owner, annotator),
 # review (owner, reviewer), manage (owner). Callers outside the project get 404, as for an id that does not exist.

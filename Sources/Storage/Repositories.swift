@@ -120,6 +120,12 @@ public protocol AuditRepository: Sendable {
     func auditEntries(projectID: String?, before: Int64?, limit: Int) async throws -> [AuditRecord]
 }
 
+/// Where each user left off (one record per user, replaced on every save).
+public protocol WorkspaceRepository: Sendable {
+    func workspace(of userID: String) async throws -> WorkspaceRecord?
+    func save(_ workspace: WorkspaceRecord) async throws
+}
+
 /// Everything the server stores, in one place.
 public typealias Store = ProjectRepository & ImageRepository & ModelRepository & JobQueue & AccountRepository
-    & MembershipRepository & AuditRepository
+    & MembershipRepository & AuditRepository & WorkspaceRepository

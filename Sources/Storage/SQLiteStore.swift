@@ -96,6 +96,7 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("v2-accounts", migrate: migrateAccounts)
         migrator.registerMigration("v3-members", migrate: migrateMembers)
         migrator.registerMigration("v4-audit", migrate: migrateAudit)
+        migrator.registerMigration("v5-workspaces", migrate: migrateWorkspaces)
         return migrator
     }
 

@@ -263,6 +263,15 @@ def run_accounts(driver, binary, port, artifacts, timings):
         driver.save_screenshot(os.path.join(artifacts, "23-second-user.png"))
         # Ada still sees only her own project.
         assert [p["name"] for p in json.load(urllib.request.urlopen(request))] == ["ada's project"]
+        time.sleep(4)  # the page saves where the user is every 3 s
+        sign_out(driver, wait, base)
+        # Signing in again from a fresh address reopens where bob left off (his project, not the first one).
+        driver.get(base + "/")
+        sign_in(driver, wait, "bob", password)
+        wait.until(lambda d: d.find_element(By.ID, "project-select").get_attribute("value")
+                   and text(d, "role") == "(owner)")
+        selected = driver.find_element(By.CSS_SELECTOR, "#project-select option:checked").text
+        assert selected == "bob's project", selected
         sign_out(driver, wait, base)
     finally:
         server.terminate()

@@ -125,6 +125,7 @@ public enum CellScribeServer {
         ProjectRoutes.add(to: router, services: services)
         MemberRoutes.add(to: router, services: services)
         AuditRoutes.add(to: router, services: services, gate: gate)
+        WorkspaceRoutes.add(to: router, services: services)
         ImageRoutes.add(to: router, services: services, uploads: uploads)
         ScribbleRoutes.add(to: router, services: services, uploads: uploads)
         JobRoutes.add(to: router, services: services)

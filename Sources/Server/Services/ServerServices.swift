@@ -27,6 +27,7 @@ final class ServerServices: Sendable {
     let access: ProjectAccess
     let members: ProjectMembers
     let audit: AuditLog
+    let workspaces: Workspaces
     let rateLimiter: RequestRateLimiter
     let accounts: AccountService
 
@@ -69,6 +70,7 @@ final class ServerServices: Sendable {
         access = ProjectAccess(store: store)
         members = ProjectMembers(store: store, access: access)
         audit = AuditLog(store: store, logger: logger)
+        workspaces = Workspaces(store: store, access: access)
         accounts = AccountService(store: store, policy: configuration.access.accountPolicy)
         rateLimiter = RequestRateLimiter(
             perMinute: configuration.limits.requestsPerMinute, burst: configuration.limits.requestBurst)

@@ -69,6 +69,9 @@ export const api = {
 
   audit: (projectID, limit = 50) => json(`/api/projects/${projectID}/audit?limit=${limit}`),
 
+  workspace: () => json("/api/workspace"),
+  saveWorkspace: (workspace) => put("/api/workspace", workspace),
+
   info: () => json("/api/info"),
   projects: () => json("/api/projects"),
   createProject: (name, channels, classes) => post("/api/projects", { name, channels, classes }),

@@ -1,5 +1,6 @@
 // The CellScribe page at start-up: connects the parts (gallery, scribbling, channels, training, review) and
-// opens the project and image named in the address (#project/image), else the first project.
+// opens the project and image named in the address (#project/image), else where the user left off (workspace.js),
+// else the first project.
 //
 // Modules build on each other in this order: api, state, ui (with the viewer) -> account, members -> scribbling,
 // review -> channels, training -> gallery -> app. In accounts mode nothing loads before the user has signed in.
@@ -16,6 +17,7 @@ import { setupChannels } from "./channels.js";
 import { setupTraining } from "./training.js";
 import { setupReview, nextImage, nextRegion } from "./review.js";
 import { setupGallery, loadProjects, selectImage, refreshGallery } from "./gallery.js";
+import { restoreWorkspace, keepWorkspace } from "./workspace.js";
 
 setupAccount();
 setupMembers();
@@ -29,5 +31,9 @@ const [hashProject, hashImage] = location.hash.slice(1).split("/");
 guarded(async () => {
   await ensureSignedIn();
   state.training = (await api.info()).training;
-  await loadProjects(hashProject, hashImage);
+  // The address names what to open; else where the user left off, in whichever browser.
+  const workspace = hashProject ? null : await api.workspace();
+  await loadProjects(hashProject || workspace?.projectID, hashImage || workspace?.imageID);
+  if (workspace) restoreWorkspace(workspace);
+  keepWorkspace();
 })();

@@ -39,7 +39,8 @@ export function renderBrushes() {
   setTool("brush", 1);
 }
 
-function setTool(kind, value = 0) {
+/** Chooses the brush (with its scribble value), the eraser or panning. */
+export function setTool(kind, value = 0) {
   state.tool = { kind, value };
   for (const button of document.querySelectorAll("[data-tool]")) {
     const same = button.dataset.tool === kind && (kind !== "brush" || Number(button.dataset.value) === value);
@@ -48,7 +49,8 @@ function setTool(kind, value = 0) {
   $("viewer").classList.toggle("panning", kind === "pan");
 }
 
-function setBrush(size) {
+/** Sets the brush size, image pixels (1 to 40). */
+export function setBrush(size) {
   state.brush = Math.max(1, Math.min(40, size));
   $("brush-size").value = String(state.brush);
   $("brush-value").textContent = String(state.brush);

@@ -27,6 +27,18 @@ export class Viewport {
     return { x: (x - this.originX) * this.scale, y: (y - this.originY) * this.scale };
   }
 
+  /** The image point at the canvas's centre. */
+  center() {
+    return this.toImage(this.canvasWidth / 2, this.canvasHeight / 2);
+  }
+
+  /** Shows image point (x, y) at the canvas's centre at zoom `scale` (clamped to the zoom range). */
+  showCenter(x, y, scale) {
+    this.scale = clamp(scale, this.minScale, this.maxScale);
+    this.originX = x - this.canvasWidth / 2 / this.scale;
+    this.originY = y - this.canvasHeight / 2 / this.scale;
+  }
+
   /** Fits an image of width x height into the canvas, centred. */
   fit(width, height) {
     this.scale = Math.min(this.canvasWidth / width, this.canvasHeight / height) * 0.95;
