@@ -248,7 +248,7 @@ AUDIT_Q = [q("limit", S("integer", minimum=1, maximum=500), "entries (default 10
 P["/api/projects/{project}/audit"] = {"parameters": [pid("project", "project")],
  "get": {"operationId": "projectAudit", "summary": "Who changed what in the project, newest first", "parameters": AUDIT_Q,
          "responses": {"200": js(arr(ref("AuditEntry"))), "400": E400, "404": E404}}}
-P["/api/audit"] = {"get": {"operationId": "accountAudit", "summary": "Account changes by administrators, newest first (administrators)",
+P["/api/audit"] = {"get": {"operationId": "accountAudit", "summary": "Account changes by administrators and project deletions, newest first (administrators)",
   "parameters": AUDIT_Q, "responses": {"200": js(arr(ref("AuditEntry"))), "400": E400, "409": E409M}}}
 
 # Where the caller left off.

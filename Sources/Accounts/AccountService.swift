@@ -21,7 +21,8 @@ public final class AccountService: Sendable {
     /// Whether any account exists (then every request must authenticate).
     public func hasAccounts() async throws -> Bool { try await store.userCount() > 0 }
 
-    /// Creates an account; an administrator becomes the owner of every project without one.
+    /// Creates an account; the first administrator becomes the owner of the projects made in single-user mode
+    /// (which have none).
     ///
     /// - Throws: `AccountError.invalidName`, `.weakPassword` or `.nameTaken`.
     @discardableResult
@@ -35,7 +36,11 @@ public final class AccountService: Sendable {
         } catch StorageError.invalid {
             throw AccountError.nameTaken(name: name)
         }
-        if isAdmin { _ = try await store.claimOwnerlessProjects(for: user.id) }
+        // Only the first administrator: the owner of the single-user server becoming an account. Later
+        // administrators get no one's data.
+        if isAdmin, try await store.users().filter(\.isAdmin).count == 1 {
+            _ = try await store.claimOwnerlessProjects(for: user.id)
+        }
         return user
     }
 

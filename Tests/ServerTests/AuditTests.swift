@@ -66,7 +66,10 @@ import Testing
                 try await client.json("/api/projects/\(project.id)", .delete, headers: alice.unsafeHeaders).status
                     == .noContent)
             let kept = try await server.store.auditEntries(projectID: project.id, before: nil, limit: 10)
-            #expect(kept.first?.action == "project.delete")
+            #expect(kept.count == 4)
+            let deletion = try await client.json("/api/audit", headers: ada.headers).decoded([AuditDTO].self).first
+            #expect(deletion?.action == "project.delete" && deletion?.user == "alice")
+            #expect(deletion?.objectID == project.id && deletion?.detail == "audited")
         }
     }
 }

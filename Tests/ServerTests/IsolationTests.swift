@@ -196,15 +196,21 @@ import Testing
         try await world.server.store.enqueue(stopped)
         let job = stopped
         try await world.server.run { client in
-            for uri in [
-                "/api/images/\(image.id)/prediction?model=\(world.model.id)",
-                "/api/images/\(image.id)/prediction/labels.png?model=\(world.model.id)",
-                "/api/images/\(image.id)/prediction?model=job:\(world.job.id)",
-                "/api/projects/\(bobs.id)/next-image?model=\(world.model.id)",
-                "/api/jobs/\(job.id)/events?image=\(world.image.id)",
+            for (uri, id) in [
+                ("/api/images/\(image.id)/prediction?model=\(world.model.id)", world.model.id),
+                ("/api/images/\(image.id)/prediction/labels.png?model=\(world.model.id)", world.model.id),
+                ("/api/images/\(image.id)/prediction?model=job:\(world.job.id)", world.job.id),
+                ("/api/projects/\(bobs.id)/next-image?model=\(world.model.id)", world.model.id),
+                ("/api/jobs/\(job.id)/events?image=\(world.image.id)", world.image.id),
             ] {
                 let response = try await client.json(uri, headers: .bearer(world.bobToken))
                 #expect(response.status == .notFound, "\(uri): \(response.status) \(response.text)")
+                // Word for word the answer for an id that exists nowhere.
+                let unknown = try await client.json(
+                    uri.replacingOccurrences(of: id, with: "0123456789abcdef"), headers: .bearer(world.bobToken))
+                #expect(
+                    response.errorMessage.replacingOccurrences(of: id, with: "0123456789abcdef")
+                        == unknown.errorMessage, "\(uri)")
             }
         }
     }
@@ -237,7 +243,9 @@ import Testing
             #expect(
                 try await client.json("\(members)/alice", .delete, headers: .bearer(aliceToken)).status
                     == .unprocessableContent)
-            // Bob, an annotator, cannot remove carol but can leave himself.
+            // Bob, an annotator, cannot remove carol but can leave himself; whether a name exists is not his to learn.
+            #expect(
+                try await client.json("\(members)/zed", .delete, headers: .bearer(world.bobToken)).status == .forbidden)
             #expect(
                 try await client.json("\(members)/carol", .delete, headers: .bearer(world.bobToken)).status
                     == .forbidden)
@@ -265,5 +273,10 @@ import Testing
         let ada = try await server.addUser("ada", admin: true)
         #expect(try await server.store.projects(of: ada.id).map(\.project.id) == [made.id])
         #expect(try await server.store.members(of: made.id).map(\.membership.role) == [.owner])
+        // Later administrators take nothing.
+        _ = try await services.projects.create(
+            name: "later", channels: ["nuclei"], classes: nil, settings: nil, owner: .localOwner)
+        let eve = try await server.addUser("eve", admin: true)
+        #expect(try await server.store.projects(of: eve.id).isEmpty)
     }
 }

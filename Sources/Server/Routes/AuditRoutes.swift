@@ -3,7 +3,7 @@ import Hummingbird
 import Storage
 
 /// The audit log: `GET /api/projects/{project}/audit` (any member) and `GET /api/audit` (administrators: account
-/// changes), newest first, `?limit=` entries (default 100) older than `?before=` (an entry id).
+/// changes and project deletions), newest first, `?limit=` entries (default 100) older than `?before=` (an entry id).
 enum AuditRoutes {
     static func add(to router: Router<ServerRequestContext>, services: ServerServices, gate: AccessGate) {
         router.get("/api/projects/{project}/audit") { request, context in

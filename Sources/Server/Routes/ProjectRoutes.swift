@@ -26,7 +26,8 @@ enum ProjectRoutes {
         router.delete("/api/projects/{project}") { _, context in
             let project = try await context.project(to: .manage, in: services)
             try await services.projects.delete(project.id)
-            await context.audit(.projectDelete, project: project.id, detail: project.name, in: services)
+            // With the account changes: the project's own log cannot be read once it is gone.
+            await context.audit(.projectDelete, project: nil, object: project.id, detail: project.name, in: services)
             return Response(status: .noContent)
         }
     }

@@ -30,7 +30,7 @@ struct ModelCatalog: Sendable {
     /// The file `reference` names for a prediction in project `projectID`.
     ///
     /// - Throws: `ServiceError.notReady` when the project has no model yet or the job has not finished an epoch;
-    ///   `ServiceError.notFound` for a job or model of another project.
+    ///   `StorageError.notFound` for a job or model of another project, worded as for one that does not exist.
     func resolve(_ reference: ModelReference, projectID: String) async throws -> ResolvedModel {
         switch reference {
         case .latest:
@@ -41,7 +41,7 @@ struct ModelCatalog: Sendable {
         case .job(let id):
             let job = try await store.job(id)
             guard job.projectID == projectID else {
-                throw ServiceError.notFound("job \(job.id) belongs to another project")
+                throw StorageError.notFound(kind: "job", id: id)
             }
             if let modelID = job.modelID, job.state.isFinal {
                 let model = try await store.model(modelID)
@@ -55,7 +55,7 @@ struct ModelCatalog: Sendable {
         case .model(let id):
             let model = try await store.model(id)
             guard model.projectID == projectID else {
-                throw ServiceError.notFound("model \(id) belongs to another project")
+                throw StorageError.notFound(kind: "model", id: id)
             }
             return ResolvedModel(key: model.id, path: model.path, checksum: model.checksum)
         }

@@ -27,10 +27,11 @@ struct ProjectMembers: Sendable {
     /// - Throws: `ServiceError.notFound` for no such member; `.forbidden`; `StorageError.invalid` for the last
     ///   owner.
     func remove(_ name: String, from projectID: String, by identity: Identity) async throws {
-        let user = try await user(named: name)
-        if user.id != identity.userID {
+        // Whether the name exists is for those who manage the project to learn, not for every member.
+        if UserRecord.key(of: name) != UserRecord.key(of: identity.name) {
             _ = try await access.project(projectID, for: identity, to: .manage)
         }
+        let user = try await user(named: name)
         guard try await store.removeMember(user.id, from: projectID) else {
             throw ServiceError.notFound("'\(name)' is not a member of this project")
         }

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import ImageFormats
 import Scribbles
@@ -33,14 +34,22 @@ struct SampleProject: Decodable {
     }
 
     /// Creates the project described at `url` unless a project of the same name exists; returns its id.
+    /// With accounts, the first administrator owns it.
     static func install(manifest url: URL, services: ServerServices) async throws -> String {
         let sample = try load(url)
         if let existing = try await services.store.projects().first(where: { $0.name == sample.name }) {
             return existing.id
         }
+        // Owned by the first administrator when there are accounts (else nobody could see it); by the local owner
+        // in single-user mode (the first administrator takes it over later).
+        let firstAdmin = try await services.store.users().filter(\.isAdmin).min { $0.createdAt < $1.createdAt }
+        let owner =
+            firstAdmin.map {
+                Identity(userID: $0.id, name: $0.name, isAdmin: true, credential: .token(id: "sample installation"))
+            } ?? .localOwner
         let project = try await services.projects.create(
             name: sample.name, channels: sample.channels, classes: sample.classes, settings: sample.settings,
-            owner: .localOwner)
+            owner: owner)
         let folder = url.deletingLastPathComponent()
         for entry in sample.images {
             let data = try Data(contentsOf: folder.appendingPathComponent(entry.file))

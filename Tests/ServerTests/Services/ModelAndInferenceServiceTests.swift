@@ -36,7 +36,10 @@ import Testing
         let other = try await fixture.project()
         await #expect {
             try await catalog.resolve(.model(first.id), projectID: other.id)
-        } throws: { error in isServiceError(error) { if case .notFound = $0 { true } else { false } } }
+        } throws: { error in
+            // Worded as for a model that does not exist.
+            (error as? StorageError) == .notFound(kind: "model", id: first.id)
+        }
         // A queued job has no weights yet.
         let job = JobRecord(projectID: project.id, settings: TrainingSettings(epochs: 1), parentModelID: nil)
         try await fixture.services.store.enqueue(job)

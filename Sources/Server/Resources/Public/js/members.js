@@ -10,7 +10,7 @@ const ROLES = ["owner", "annotator", "reviewer", "viewer"];
 
 /** Whether the caller's role in the current project lets them change its data (upload, scribble, train). */
 export function canAnnotate() {
-  return state.project?.role === "owner" || state.project?.role === "annotator";
+  return !state.accounts || state.project?.role === "owner" || state.project?.role === "annotator";
 }
 
 /** Enables or disables the controls that change the project's data, for the current project's role. */
@@ -36,6 +36,11 @@ async function refreshMembers() {
     role.disabled = !isOwner;
     role.onchange = guarded(async () => {
       await api.setMember(state.project.id, member.name, role.value);
+      if (member.name === state.userName) {
+        // An owner who stepped down: the page follows their new role at once.
+        state.project = { ...state.project, role: role.value };
+        applyRole();
+      }
       await refreshDialog();
     });
     item.append(role);

@@ -7,6 +7,7 @@ import { state } from "./state.js";
 import { $, say, guarded } from "./ui.js";
 import { flushScribbles } from "./scribbling.js";
 import { refreshModels, loadPrediction } from "./review.js";
+import { canAnnotate } from "./members.js";
 
 const chart = new TrainingChart($("chart"));
 
@@ -45,7 +46,7 @@ export function attachJob(job) {
   state.job = job;
   chart.clear();
   $("train").disabled = true;
-  $("stop").disabled = false;
+  $("stop").disabled = !canAnnotate();
   $("job-status").textContent = `job ${job.state}`;
   const events = api.events(job.id, state.image?.id);
   state.events = events;
@@ -80,7 +81,7 @@ function showEpoch(epoch) {
 /** The job ended (`job` is its final state): says how, and shows the new model's prediction. */
 async function finished(job) {
   state.job = null;
-  $("train").disabled = false;
+  $("train").disabled = !canAnnotate();
   $("stop").disabled = true;
   $("job-status").textContent = `job ${job.state}${job.error ? `: ${job.error}` : ""}`;
   if (job.state === "failed") say(`Training failed: ${job.error}`, true);
