@@ -28,13 +28,13 @@ enum JobRoutes {
         }
         router.get("/api/jobs/{job}/events") { request, context in
             let job = try await context.job(to: .view, in: services)
+            // The preview image goes through the same access check as any image, and must be one of the job's
+            // project's (any other is, to this job, no image).
             var previewImageID: String?
-            if let image = request.query("image") {
-                // The preview image must be one of the job's project's (any other is, to this job, no image).
-                let preview = StoreIDs.isValid(image) ? try? await services.store.image(image) : nil
-                guard let preview, preview.projectID == job.projectID else {
-                    throw ServerError.notFound("no image with id '\(image)' in this job's project")
-                }
+            if let id = request.query("image") {
+                guard StoreIDs.isValid(id) else { throw StorageError.notFound(kind: "image", id: id) }
+                let preview = try await services.access.image(id, for: context.requireIdentity(), to: .view)
+                guard preview.projectID == job.projectID else { throw StorageError.notFound(kind: "image", id: id) }
                 previewImageID = preview.id
             }
             let subscription = try await services.jobs.subscribe(to: job.id, previewImageID: previewImageID)
